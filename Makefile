@@ -1,0 +1,57 @@
+# Two commands for a newcomer: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint install install-dev migrate content superuser audit clean
+
+help:
+	@echo "make run      serve the site with Daphne on http://$(HOST):$(PORT) (SQLite, in-memory layer)"
+	@echo "make test     run the whole test suite (unit, consumer, browser) and ruff"
+	@echo "make audit    pip-audit the pinned requirements (needs internet access)"
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+content: migrate
+	$(BIN)/python manage.py load_content
+
+run: content
+	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/ after 'make superuser')"
+	$(BIN)/daphne -b $(HOST) -p $(PORT) quizsite.asgi:application
+
+superuser: migrate
+	$(BIN)/python manage.py createsuperuser
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+audit: install-dev
+	$(BIN)/pip install --quiet pip-audit
+	$(BIN)/pip-audit -r requirements.txt
+
+clean:
+	rm -rf $(VENV) test-artifacts .pytest_cache .ruff_cache

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from lessons import selectors
+from lessons.models import Lesson
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    lessons = selectors.with_difficulty_mix(selectors.published_lessons())
+    return render(request, "lessons/index.html", {"lessons": lessons})
+
+
+@require_GET
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    lesson = get_object_or_404(Lesson, slug=slug, published=True)
+    return render(
+        request,
+        "lessons/detail.html",
+        {
+            "lesson": lesson,
+            "sections": lesson.sections.all(),
+            "quizzes": selectors.with_difficulty_mix(selectors.published_quizzes(lesson)),
+        },
+    )

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+
+from quiz.models import Attempt, Choice, Question, Quiz, Response
+
+# Added to a choice's order while its question's choices are rewritten, so that
+# swapping two orders or moving the correct mark never trips a constraint mid-save.
+PARKED_ORDER_OFFSET = 10_000
+
+
+class ChoiceFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and str(form.cleaned_data.get("text", "")).strip()
+        ]
+        if len(kept) < 2:
+            raise ValidationError("Give at least 2 options with text.")
+        correct = sum(1 for form in kept if form.cleaned_data.get("is_correct"))
+        if correct != 1:
+            raise ValidationError(
+                f"Mark exactly one option as correct ({correct} are marked)."
+            )
+        orders = [form.cleaned_data.get("order") for form in kept]
+        if len(set(orders)) != len(orders):
+            raise ValidationError("Two options have the same order; give each its own.")
+        for form in self.deleted_forms:
+            if form.instance.pk and form.instance.responses.exists():
+                raise ValidationError(
+                    f"Option “{form.instance.text}” has student answers and cannot be "
+                    "deleted; edit its text instead."
+                )
+
+    @transaction.atomic
+    def save_existing_objects(self, commit: bool = True) -> list[Any]:
+        if not commit:
+            return super().save_existing_objects(commit)
+        self.changed_objects, self.deleted_objects = [], []
+        kept_forms = []
+        for form in self.initial_forms:
+            if form.instance.pk is None:
+                continue
+            if form in self.deleted_forms:
+                self.deleted_objects.append(form.instance)
+                self.delete_existing(form.instance, commit=True)
+            else:
+                kept_forms.append(form)
+        Choice.objects.filter(pk__in=[form.instance.pk for form in kept_forms]).update(
+            is_correct=False, order=F("order") + PARKED_ORDER_OFFSET
+        )
+        saved = []
+        for form in kept_forms:
+            if form.has_changed():
+                self.changed_objects.append((form.instance, form.changed_data))
+            saved.append(self.save_existing(form, form.instance, commit=True))
+        return saved
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    formset = ChoiceFormSet
+    extra = 4
+    fields = ["order", "text", "is_correct", "feedback"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["short_prompt", "quiz", "order", "difficulty"]
+    list_display_links = ["short_prompt"]
+    list_filter = ["quiz", "difficulty", "quiz__lesson"]
+    search_fields = ["prompt", "code", "choices__text"]
+    list_select_related = ["quiz"]
+    ordering = ["quiz", "order"]
+    inlines = [ChoiceInline]
+    fieldsets = [
+        (None, {"fields": ["quiz", "order", "difficulty", "prompt", ("code", "language")]}),
+        (
+            "Solution",
+            {"fields": ["solution_steps", "final_answer", "quick_check", "hint", "common_mistakes"]},
+        ),
+    ]
+
+    @admin.display(description="Prompt")
+    def short_prompt(self, question: Question) -> str:
+        return question.prompt if len(question.prompt) <= 80 else question.prompt[:79] + "…"
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+    fields = ["order", "prompt", "difficulty"]
+    show_change_link = True
+
+
+@admin.register(Quiz)
+class QuizAdmin(admin.ModelAdmin):
+    list_display = ["title", "lesson", "mode", "question_count", "published"]
+    list_filter = ["mode", "published", "lesson"]
+    search_fields = ["title", "description", "lesson__title"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [QuestionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Quiz]:
+        return (
+            super().get_queryset(request).select_related("lesson").annotate(
+                question_total=Count("questions")
+            )
+        )
+
+    @admin.display(description="Questions", ordering="question_total")
+    def question_count(self, quiz: Quiz) -> int:
+        return quiz.question_total
+
+
+class ResponseInline(admin.TabularInline):
+    model = Response
+    extra = 0
+    can_delete = False
+    fields = ["question", "choice", "is_correct", "time_taken_ms", "hint_used", "answered_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    list_display = ["id", "quiz", "user", "started_at", "finished_at"]
+    list_filter = ["quiz", "finished_at"]
+    readonly_fields = [
+        "quiz",
+        "user",
+        "session_key",
+        "started_at",
+        "finished_at",
+        "current_question",
+        "question_shown_at",
+        "hint_shown",
+    ]
+    inlines = [ResponseInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from string import ascii_uppercase
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from lessons.highlight import highlight_code
+from lessons.models import Lesson
+
+
+class Difficulty(models.TextChoices):
+    EASY = "easy", "Easy"
+    MEDIUM = "medium", "Medium"
+    HARD = "hard", "Hard"
+
+
+class Quiz(models.Model):
+    class Mode(models.TextChoices):
+        PRACTICE = "practice", "Practice: feedback after every answer, hints"
+        TEST = "test", "Test: no feedback until the end"
+
+    # PROTECT: a lesson's quizzes carry students' answers, which outlive edits.
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="quizzes")
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.PRACTICE)
+    order = models.PositiveSmallIntegerField(default=0)
+    published = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["lesson", "order", "title"]
+        verbose_name_plural = "quizzes"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quiz:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_practice(self) -> bool:
+        return self.mode == self.Mode.PRACTICE
+
+    @property
+    def mode_label(self) -> str:
+        return "Practice" if self.is_practice else "Test"
+
+
+@dataclass(frozen=True)
+class SolutionStep:
+    title: str
+    text: str
+
+
+class Question(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="questions")
+    order = models.PositiveSmallIntegerField()
+    prompt = models.TextField()
+    code = models.TextField(blank=True, help_text="Optional code shown with the prompt.")
+    language = models.CharField(max_length=40, blank=True, default="python")
+    code_html = models.TextField(blank=True, editable=False)
+    difficulty = models.CharField(max_length=10, choices=Difficulty.choices)
+    hint = models.TextField(blank=True)
+    solution_steps = models.TextField(
+        blank=True,
+        help_text="One step per paragraph: its first line is the step's title, "
+        "the lines after it explain. Separate steps with a blank line.",
+    )
+    final_answer = models.TextField(blank=True)
+    quick_check = models.CharField(max_length=300, blank=True)
+    common_mistakes = models.TextField(blank=True, help_text="One mistake per line.")
+
+    class Meta:
+        ordering = ["quiz", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "order"], name="unique_question_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} #{self.order}: {self.prompt[:60]}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.code_html = highlight_code(self.code, self.language)
+        super().save(*args, **kwargs)
+
+    @property
+    def prompt_paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.prompt.split("\n\n") if p.strip()]
+
+    @property
+    def steps(self) -> list[SolutionStep]:
+        steps = []
+        for block in self.solution_steps.replace("\r\n", "\n").split("\n\n"):
+            lines = [line.strip() for line in block.strip().splitlines() if line.strip()]
+            if lines:
+                steps.append(SolutionStep(title=lines[0], text=" ".join(lines[1:])))
+        return steps
+
+    @property
+    def mistakes(self) -> list[str]:
+        return [line.strip() for line in self.common_mistakes.splitlines() if line.strip()]
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    order = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=500)
+    is_correct = models.BooleanField(default=False)
+    feedback = models.TextField(
+        blank=True, help_text="Shown to a student who picks this option when it is wrong."
+    )
+
+    class Meta:
+        ordering = ["question", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "order"], name="unique_choice_order"),
+            models.UniqueConstraint(
+                fields=["question"],
+                condition=Q(is_correct=True),
+                name="one_correct_choice_per_question",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def letter(self) -> str:
+        """A, B, C... by position among the question's choices."""
+        position = getattr(self, "position", None)
+        if position is None:
+            position = self.question.choices.filter(order__lt=self.order).count()
+        return ascii_uppercase[position % 26]
+
+
+class Attempt(models.Model):
+    """One student's run through a quiz; owned by a user or a browser session."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quiz_attempts",
+    )
+    session_key = models.CharField(max_length=40, blank=True, db_index=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The question on screen and since when: answer time is measured from it.
+    current_question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    question_shown_at = models.DateTimeField(null=True, blank=True)
+    hint_shown = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} attempt {str(self.id)[:8]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quiz:play", kwargs={"attempt_id": self.id})
+
+    def get_results_url(self) -> str:
+        return reverse("quiz:results", kwargs={"attempt_id": self.id})
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+
+class Response(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    # PROTECT: an answered question or choice cannot be deleted out from under history.
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
+    choice = models.ForeignKey(Choice, on_delete=models.PROTECT, related_name="responses")
+    is_correct = models.BooleanField()
+    score = models.PositiveSmallIntegerField()
+    time_taken_ms = models.PositiveIntegerField()
+    hint_used = models.BooleanField(default=False)
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["attempt", "question__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "question"], name="one_response_per_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        verdict = "correct" if self.is_correct else "wrong"
+        return f"{self.attempt}: question {self.question.order} {verdict}"

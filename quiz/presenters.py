@@ -1,0 +1,104 @@
+"""What a student sees of an attempt, rendered by the same code for HTTP and the socket."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+
+from quiz import services
+from quiz.models import Attempt, Choice, Question, Response
+
+
+@dataclass(frozen=True)
+class PlayState:
+    attempt: Attempt
+    question: Question | None
+    number: int
+    total: int
+    score: services.Score
+    # The answer just given to `question`; set only while its feedback is on screen.
+    response: Response | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.attempt.is_finished
+
+    @property
+    def reveal(self) -> bool:
+        """Practice shows the solution right after the answer; test mode never mid-quiz."""
+        return self.response is not None and self.attempt.quiz.is_practice
+
+    @property
+    def correct_choice(self) -> Choice | None:
+        if not self.reveal or self.question is None:
+            return None
+        return next((c for c in self.question.choices.all() if c.is_correct), None)
+
+    @property
+    def chosen_choice(self) -> Choice | None:
+        if self.response is None or self.question is None:
+            return None
+        return next(
+            (c for c in self.question.choices.all() if c.pk == self.response.choice_id), None
+        )
+
+    @property
+    def progress_number(self) -> int:
+        return self.score.answered if self.question is None else self.number
+
+
+def play_state(attempt: Attempt, *, answered: Response | None = None) -> PlayState:
+    """The state to show: the feedback for `answered` (practice), else the next question."""
+    questions = services.questions_of(attempt.quiz)
+    if answered is not None and attempt.quiz.is_practice:
+        question = next(q for q in questions if q.pk == answered.question_id)
+        response = answered
+    else:
+        upcoming = services.present_question(attempt=attempt)
+        question = next((q for q in questions if upcoming and q.pk == upcoming.pk), None)
+        response = None
+    number = questions.index(question) + 1 if question is not None else len(questions)
+    return PlayState(
+        attempt=attempt,
+        question=question,
+        number=number,
+        total=len(questions),
+        score=services.score_of(attempt),
+        response=response,
+    )
+
+
+def render_fragments(
+    state: PlayState,
+    *,
+    csrf_token: str = "",
+    notice: str = "",
+    status: str = "",
+) -> str:
+    """The play page's parts as out-of-band swaps, for htmx's ws extension."""
+    context = {
+        "state": state,
+        "attempt": state.attempt,
+        "oob": True,
+        "notice": notice,
+        "status_message": status,
+    }
+    if csrf_token:
+        context["csrf_token"] = csrf_token
+    return render_to_string("quiz/partials/play_fragments.html", context)
+
+
+def render_notice(message: str) -> str:
+    return render_to_string("quiz/partials/notice.html", {"notice": message, "oob": True})
+
+
+def render_hint(question: Question, *, attempt: Attempt) -> str:
+    return render_to_string(
+        "quiz/partials/hint.html",
+        {"question": question, "attempt": attempt, "hint_shown": True, "oob": True},
+    )
+
+
+def render_socket_status(text: str) -> str:
+    return render_to_string("quiz/partials/socket_status.html", {"text": text})

@@ -1,0 +1,269 @@
+"""The rules of self-paced quizzes: every view and consumer goes through here."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from quiz.models import Attempt, Choice, Question, Quiz, Response
+
+logger = logging.getLogger(__name__)
+
+POINTS_PER_CORRECT_ANSWER = 1
+
+
+class QuizError(Exception):
+    """A refusal with a message fit to show the student."""
+
+    code = "invalid"
+    message = "That did not work."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.message)
+        self.message = message or self.message
+
+
+class AttemptNotFound(QuizError):
+    code = "not_found"
+    message = "This attempt does not exist or belongs to someone else."
+
+
+class UnknownQuestion(QuizError):
+    code = "unknown_question"
+    message = "That question is not part of this quiz."
+
+
+class UnknownChoice(QuizError):
+    code = "unknown_choice"
+    message = "Pick one of the question's options."
+
+
+class AlreadyAnswered(QuizError):
+    code = "already_answered"
+    message = "You already answered this question; your first answer stays."
+
+
+class NotCurrentQuestion(QuizError):
+    code = "not_current"
+    message = "Answer the questions in order: this one is not on screen yet."
+
+
+class AttemptFinished(QuizError):
+    code = "finished"
+    message = "This attempt is finished; start a new one to try again."
+
+
+class HintUnavailable(QuizError):
+    code = "no_hint"
+    message = "Hints are only offered in practice mode, before you answer."
+
+
+Owner = AbstractBaseUser | AnonymousUser | None
+
+
+def _user_or_none(user: Owner) -> AbstractBaseUser | None:
+    return user if user is not None and user.is_authenticated else None
+
+
+# Selectors
+
+
+def attempts_owned_by(*, session_key: str | None, user: Owner) -> QuerySet[Attempt]:
+    owner = _user_or_none(user)
+    if owner is not None:
+        return Attempt.objects.filter(user=owner)
+    if not session_key:
+        return Attempt.objects.none()
+    return Attempt.objects.filter(session_key=session_key, user__isnull=True)
+
+
+def with_scores(attempts: QuerySet[Attempt]) -> QuerySet[Attempt]:
+    """Annotate correct, answered and total counts in one query."""
+    return attempts.select_related("quiz", "quiz__lesson").annotate(
+        correct_count=Count("responses", filter=Q(responses__is_correct=True), distinct=True),
+        answered_count=Count("responses", distinct=True),
+        question_count=Count("quiz__questions", distinct=True),
+    )
+
+
+def get_owned_attempt(*, attempt_id: object, session_key: str | None, user: Owner) -> Attempt:
+    try:
+        attempt_uuid = uuid.UUID(str(attempt_id))
+    except ValueError:
+        raise AttemptNotFound() from None
+    attempt = (
+        attempts_owned_by(session_key=session_key, user=user)
+        .select_related("quiz", "quiz__lesson")
+        .filter(pk=attempt_uuid)
+        .first()
+    )
+    if attempt is None:
+        raise AttemptNotFound()
+    return attempt
+
+
+def questions_of(quiz: Quiz) -> list[Question]:
+    """The quiz's questions in order, each with its choices lettered A, B, C..."""
+    questions = list(quiz.questions.prefetch_related("choices"))
+    for question in questions:
+        for position, choice in enumerate(question.choices.all()):
+            choice.position = position
+    return questions
+
+
+def first_unanswered(attempt: Attempt) -> Question | None:
+    return (
+        attempt.quiz.questions.exclude(responses__attempt=attempt).order_by("order").first()
+    )
+
+
+# Writers
+
+
+def start_attempt(*, quiz: Quiz, session_key: str, user: Owner) -> Attempt:
+    attempt = Attempt.objects.create(
+        quiz=quiz, session_key=session_key, user=_user_or_none(user)
+    )
+    logger.info("attempt started attempt=%s quiz=%s", attempt.pk, quiz.slug)
+    return attempt
+
+
+def present_question(*, attempt: Attempt) -> Question | None:
+    """The question to show next; starts its clock the first time it is shown."""
+    question = first_unanswered(attempt)
+    if question is not None and attempt.current_question_id != question.pk:
+        attempt.current_question = question
+        attempt.question_shown_at = timezone.now()
+        attempt.hint_shown = False
+        attempt.save(update_fields=["current_question", "question_shown_at", "hint_shown"])
+    return question
+
+
+def show_hint(*, attempt: Attempt, question_id: object) -> Question:
+    question = _question_of(attempt, question_id)
+    if not attempt.quiz.is_practice or attempt.current_question_id != question.pk:
+        raise HintUnavailable()
+    if attempt.responses.filter(question=question).exists():
+        raise HintUnavailable()
+    if not attempt.hint_shown:
+        attempt.hint_shown = True
+        attempt.save(update_fields=["hint_shown"])
+    return question
+
+
+def submit_answer(*, attempt: Attempt, question_id: object, choice_id: object) -> Response:
+    """Grade and store one answer. Exactly one response per question, ever."""
+    question = _question_of(attempt, question_id)
+    choice = _choice_of(question, choice_id)
+    try:
+        with transaction.atomic():
+            # The row lock serialises two sockets or tabs answering together.
+            locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+            if locked.responses.filter(question=question).exists():
+                raise AlreadyAnswered()
+            if locked.is_finished:
+                raise AttemptFinished()
+            if first_unanswered(locked) != question:
+                raise NotCurrentQuestion()
+            now = timezone.now()
+            shown_at = (
+                locked.question_shown_at
+                if locked.current_question_id == question.pk and locked.question_shown_at
+                else now
+            )
+            response = Response.objects.create(
+                attempt=locked,
+                question=question,
+                choice=choice,
+                is_correct=choice.is_correct,
+                score=POINTS_PER_CORRECT_ANSWER if choice.is_correct else 0,
+                time_taken_ms=max(0, int((now - shown_at).total_seconds() * 1000)),
+                hint_used=locked.hint_shown and locked.current_question_id == question.pk,
+            )
+            if first_unanswered(locked) is None:
+                locked.finished_at = now
+                locked.save(update_fields=["finished_at"])
+    except IntegrityError:
+        # Another process won the race between our check and our insert.
+        raise AlreadyAnswered() from None
+    attempt.finished_at = locked.finished_at
+    logger.info(
+        "answer stored attempt=%s question=%s correct=%s",
+        attempt.pk,
+        question.pk,
+        response.is_correct,
+    )
+    return response
+
+
+def response_to(*, attempt: Attempt, question_id: object) -> Response | None:
+    try:
+        return attempt.responses.filter(question_id=int(str(question_id))).first()
+    except ValueError:
+        return None
+
+
+def _question_of(attempt: Attempt, question_id: object) -> Question:
+    try:
+        pk = int(str(question_id))
+    except ValueError:
+        raise UnknownQuestion() from None
+    question = attempt.quiz.questions.filter(pk=pk).first()
+    if question is None:
+        raise UnknownQuestion()
+    return question
+
+
+def _choice_of(question: Question, choice_id: object) -> Choice:
+    try:
+        pk = int(str(choice_id))
+    except ValueError:
+        raise UnknownChoice() from None
+    choice = question.choices.filter(pk=pk).first()
+    if choice is None:
+        raise UnknownChoice()
+    return choice
+
+
+# Results
+
+
+@dataclass(frozen=True)
+class Score:
+    correct: int
+    answered: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.correct / self.total) if self.total else 0
+
+
+def score_of(attempt: Attempt) -> Score:
+    responses = list(attempt.responses.values_list("is_correct", flat=True))
+    return Score(
+        correct=sum(responses),
+        answered=len(responses),
+        total=attempt.quiz.questions.count(),
+    )
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    question: Question
+    response: Response | None
+
+    @property
+    def correct_choice(self) -> Choice | None:
+        return next((c for c in self.question.choices.all() if c.is_correct), None)
+
+
+def review_of(attempt: Attempt) -> list[ReviewItem]:
+    responses = {r.question_id: r for r in attempt.responses.select_related("choice")}
+    return [ReviewItem(question=q, response=responses.get(q.pk)) for q in questions_of(attempt.quiz)]

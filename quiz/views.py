@@ -1,0 +1,125 @@
+"""Self-paced quiz pages. The plain-form path that works with JavaScript off."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from lessons.selectors import published_quizzes, with_difficulty_mix
+from quiz import presenters, services
+from quiz.models import Attempt, Quiz
+
+logger = logging.getLogger(__name__)
+
+
+def _session_key(request: HttpRequest, *, create: bool = False) -> str | None:
+    if create and not request.session.session_key:
+        request.session["student"] = True
+        request.session.save()
+    return request.session.session_key
+
+
+def _owned_attempt(request: HttpRequest, attempt_id: uuid.UUID) -> Attempt:
+    try:
+        return services.get_owned_attempt(
+            attempt_id=attempt_id, session_key=_session_key(request), user=request.user
+        )
+    except services.AttemptNotFound:
+        raise Http404(services.AttemptNotFound.message) from None
+
+
+@require_GET
+def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    quiz = get_object_or_404(Quiz, slug=slug, published=True, lesson__published=True)
+    annotated = with_difficulty_mix(published_quizzes(quiz.lesson).filter(pk=quiz.pk))[0]
+    unfinished = (
+        services.attempts_owned_by(session_key=_session_key(request), user=request.user)
+        .filter(quiz=quiz, finished_at__isnull=True)
+        .first()
+    )
+    return render(
+        request, "quiz/detail.html", {"quiz": annotated, "unfinished": unfinished}
+    )
+
+
+@require_POST
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    quiz = get_object_or_404(Quiz, slug=slug, published=True)
+    attempt = services.start_attempt(
+        quiz=quiz, session_key=_session_key(request, create=True) or "", user=request.user
+    )
+    return redirect(attempt)
+
+
+@require_GET
+def play(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
+    attempt = _owned_attempt(request, attempt_id)
+    answered = None
+    if attempt.quiz.is_practice and (question_id := request.GET.get("answered", "")).isdigit():
+        answered = attempt.responses.filter(question_id=int(question_id)).first()
+    if attempt.is_finished and answered is None:
+        return redirect(attempt.get_results_url())
+    state = presenters.play_state(attempt, answered=answered)
+    return render(request, "quiz/play.html", {"state": state, "attempt": attempt})
+
+
+@require_POST
+def answer(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
+    attempt = _owned_attempt(request, attempt_id)
+    question_id = request.POST.get("question", "")
+    try:
+        services.submit_answer(
+            attempt=attempt, question_id=question_id, choice_id=request.POST.get("choice", "")
+        )
+    except services.QuizError as error:
+        logger.warning("answer refused attempt=%s reason=%s", attempt.pk, error.code)
+        messages.error(request, error.message)
+        return redirect(attempt)
+    if attempt.quiz.is_practice:
+        return HttpResponseRedirect(f"{attempt.get_absolute_url()}?answered={int(question_id)}")
+    if attempt.is_finished:
+        return redirect(attempt.get_results_url())
+    messages.success(request, "Answer saved.")
+    return redirect(attempt)
+
+
+@require_POST
+def hint(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
+    attempt = _owned_attempt(request, attempt_id)
+    try:
+        services.show_hint(attempt=attempt, question_id=request.POST.get("question", ""))
+    except services.QuizError as error:
+        messages.error(request, error.message)
+    return HttpResponseRedirect(reverse("quiz:play", args=[attempt.pk]) + "#hint")
+
+
+@require_GET
+def results(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
+    attempt = _owned_attempt(request, attempt_id)
+    if not attempt.is_finished:
+        return redirect(attempt)
+    responses = list(attempt.responses.all())
+    return render(
+        request,
+        "quiz/results.html",
+        {
+            "attempt": attempt,
+            "score": services.score_of(attempt),
+            "review": services.review_of(attempt),
+            "total_ms": sum(r.time_taken_ms for r in responses),
+        },
+    )
+
+
+@require_GET
+def my_attempts(request: HttpRequest) -> HttpResponse:
+    attempts = services.with_scores(
+        services.attempts_owned_by(session_key=_session_key(request), user=request.user)
+    )
+    return render(request, "quiz/my_attempts.html", {"attempts": attempts[:200]})

@@ -1,0 +1,3 @@
+from quiz.routing import websocket_urlpatterns as quiz_patterns
+
+websocket_urlpatterns = [*quiz_patterns]
