@@ -48,7 +48,9 @@ def load_content_file(path: Path) -> Counter[str]:
     return created
 
 
-def _upsert(model: type[Model], created: Counter[str], lookup: dict[str, Any], **fields: Any) -> Any:
+def _upsert(
+    model: type[Model], created: Counter[str], lookup: dict[str, Any], **fields: Any
+) -> Any:
     obj, was_created = model.objects.update_or_create(**lookup, defaults=fields)
     if was_created:
         created[model.__name__] += 1

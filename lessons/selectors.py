@@ -10,7 +10,6 @@ from django.db.models import Count, Q, QuerySet
 from lessons.models import Lesson
 from quiz.models import Difficulty, Quiz
 
-
 Annotated = TypeVar("Annotated", Lesson, Quiz)
 
 
@@ -42,9 +41,7 @@ def published_lessons() -> QuerySet[Lesson]:
     return (
         Lesson.objects.filter(published=True)
         .annotate(
-            question_count=Count(
-                "quizzes__questions", filter=Q(quizzes__published=True)
-            ),
+            question_count=Count("quizzes__questions", filter=Q(quizzes__published=True)),
             **_difficulty_counts("quizzes__"),
         )
         .order_by("category", "title")

@@ -2,13 +2,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
 
+from quiz.live import services as live_services
+from quiz.live.models import LiveAnswer, LiveSession, Player
 from quiz.models import Attempt, Choice, Question, Quiz, Response
 
 # Added to a choice's order while its question's choices are rewritten, so that
@@ -32,9 +36,7 @@ class ChoiceFormSet(BaseInlineFormSet):
             raise ValidationError("Give at least 2 options with text.")
         correct = sum(1 for form in kept if form.cleaned_data.get("is_correct"))
         if correct != 1:
-            raise ValidationError(
-                f"Mark exactly one option as correct ({correct} are marked)."
-            )
+            raise ValidationError(f"Mark exactly one option as correct ({correct} are marked).")
         orders = [form.cleaned_data.get("order") for form in kept]
         if len(set(orders)) != len(orders):
             raise ValidationError("Two options have the same order; give each its own.")
@@ -90,7 +92,15 @@ class QuestionAdmin(admin.ModelAdmin):
         (None, {"fields": ["quiz", "order", "difficulty", "prompt", ("code", "language")]}),
         (
             "Solution",
-            {"fields": ["solution_steps", "final_answer", "quick_check", "hint", "common_mistakes"]},
+            {
+                "fields": [
+                    "solution_steps",
+                    "final_answer",
+                    "quick_check",
+                    "hint",
+                    "common_mistakes",
+                ]
+            },
         ),
     ]
 
@@ -108,7 +118,9 @@ class QuestionInline(admin.TabularInline):
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
-    list_display = ["title", "lesson", "mode", "question_count", "published"]
+    list_display = ["title", "lesson", "mode", "question_count", "published", "run_live"]
+    readonly_fields = ["run_live"]
+    actions = ["start_live_session"]
     list_filter = ["mode", "published", "lesson"]
     search_fields = ["title", "description", "lesson__title"]
     prepopulated_fields = {"slug": ["title"]}
@@ -116,14 +128,36 @@ class QuizAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Quiz]:
         return (
-            super().get_queryset(request).select_related("lesson").annotate(
-                question_total=Count("questions")
-            )
+            super()
+            .get_queryset(request)
+            .select_related("lesson")
+            .annotate(question_total=Count("questions"))
         )
 
     @admin.display(description="Questions", ordering="question_total")
     def question_count(self, quiz: Quiz) -> int:
         return quiz.question_total
+
+    @admin.display(description="Live classroom")
+    def run_live(self, quiz: Quiz) -> str:
+        if quiz.pk is None:
+            return "Save the quiz first."
+        url = f"{reverse('live:index')}?quiz={quiz.pk}"
+        return format_html('<a href="{}">Run it live…</a>', url)
+
+    @admin.action(description="Start a live session for the selected quiz")
+    def start_live_session(
+        self, request: HttpRequest, queryset: QuerySet[Quiz]
+    ) -> HttpResponseRedirect | None:
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one quiz to run live.", messages.WARNING)
+            return None
+        try:
+            session = live_services.create_session(quiz=queryset.get(), host=request.user)
+        except live_services.LiveError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return None
+        return HttpResponseRedirect(session.get_absolute_url())
 
 
 class ResponseInline(admin.TabularInline):
@@ -155,3 +189,26 @@ class AttemptAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+class PlayerInline(admin.TabularInline):
+    model = Player
+    extra = 0
+    fields = ["nickname", "score", "streak", "kicked", "joined_at"]
+    readonly_fields = ["joined_at"]
+
+
+@admin.register(LiveSession)
+class LiveSessionAdmin(admin.ModelAdmin):
+    list_display = ["join_code", "quiz", "host", "state", "created_at", "ended_at"]
+    list_filter = ["state", "quiz"]
+    search_fields = ["join_code", "quiz__title", "players__nickname"]
+    readonly_fields = ["version", "question_opened_at", "question_deadline", "created_at"]
+    inlines = [PlayerInline]
+
+
+@admin.register(LiveAnswer)
+class LiveAnswerAdmin(admin.ModelAdmin):
+    list_display = ["player", "question", "is_correct", "points", "elapsed_ms", "answered_at"]
+    list_filter = ["player__session", "is_correct"]
+    list_select_related = ["player", "question"]

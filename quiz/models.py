@@ -200,3 +200,20 @@ class Response(models.Model):
     def __str__(self) -> str:
         verdict = "correct" if self.is_correct else "wrong"
         return f"{self.attempt}: question {self.question.order} {verdict}"
+
+
+# The live classroom's models live in their own module; importing them here
+# registers them with the quiz app.
+from quiz.live.models import LiveAnswer, LiveSession, Player  # noqa: E402
+
+__all__ = [
+    "Attempt",
+    "Choice",
+    "Difficulty",
+    "LiveAnswer",
+    "LiveSession",
+    "Player",
+    "Question",
+    "Quiz",
+    "Response",
+]

@@ -118,18 +118,14 @@ def questions_of(quiz: Quiz) -> list[Question]:
 
 
 def first_unanswered(attempt: Attempt) -> Question | None:
-    return (
-        attempt.quiz.questions.exclude(responses__attempt=attempt).order_by("order").first()
-    )
+    return attempt.quiz.questions.exclude(responses__attempt=attempt).order_by("order").first()
 
 
 # Writers
 
 
 def start_attempt(*, quiz: Quiz, session_key: str, user: Owner) -> Attempt:
-    attempt = Attempt.objects.create(
-        quiz=quiz, session_key=session_key, user=_user_or_none(user)
-    )
+    attempt = Attempt.objects.create(quiz=quiz, session_key=session_key, user=_user_or_none(user))
     logger.info("attempt started attempt=%s quiz=%s", attempt.pk, quiz.slug)
     return attempt
 
@@ -266,4 +262,6 @@ class ReviewItem:
 
 def review_of(attempt: Attempt) -> list[ReviewItem]:
     responses = {r.question_id: r for r in attempt.responses.select_related("choice")}
-    return [ReviewItem(question=q, response=responses.get(q.pk)) for q in questions_of(attempt.quiz)]
+    return [
+        ReviewItem(question=q, response=responses.get(q.pk)) for q in questions_of(attempt.quiz)
+    ]

@@ -43,9 +43,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(quiz=quiz, finished_at__isnull=True)
         .first()
     )
-    return render(
-        request, "quiz/detail.html", {"quiz": annotated, "unfinished": unfinished}
-    )
+    return render(request, "quiz/detail.html", {"quiz": annotated, "unfinished": unfinished})
 
 
 @require_POST

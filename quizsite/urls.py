@@ -7,5 +7,6 @@ admin.site.site_title = "quizsite"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("quiz.urls")),
+    path("", include("quiz.live.urls")),
     path("", include("lessons.urls")),
 ]

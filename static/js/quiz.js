@@ -30,3 +30,23 @@
     setStatus("Connection problem: reconnecting…");
   });
 })();
+
+// Live classroom countdowns: the server decides when time is up; this only shows it.
+(function () {
+  "use strict";
+
+  function tick() {
+    var clocks = document.querySelectorAll(".countdown[data-deadline]");
+    for (var i = 0; i < clocks.length; i++) {
+      var deadline = Date.parse(clocks[i].getAttribute("data-deadline"));
+      if (isNaN(deadline)) continue;
+      var left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+      var value = clocks[i].querySelector(".countdown-value");
+      if (value && value.textContent !== String(left)) value.textContent = String(left);
+      clocks[i].classList.toggle("is-urgent", left <= 5);
+    }
+  }
+
+  setInterval(tick, 250);
+  document.addEventListener("htmx:wsAfterMessage", tick);
+})();

@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = "Create or update lessons and quizzes from content/*.yaml. Safe to run again."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("paths", nargs="*", type=Path, help="Files to load (default: content/*.yaml)")
+        parser.add_argument(
+            "paths", nargs="*", type=Path, help="Files to load (default: content/*.yaml)"
+        )
 
     def handle(self, *args: Any, paths: list[Path], **options: Any) -> None:
         for path in paths or content_files():

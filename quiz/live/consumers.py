@@ -1,0 +1,220 @@
+"""Live classroom sockets: one for the host screen, one per player.
+
+Frames are JSON objects from the page's forms (htmx's ws extension): the host sends
+``action`` in start/next/reveal/end/kick (with ``player`` for kick); a player sends
+``action: "answer"`` with ``question`` and ``choice``. Every change is announced to
+the session's group as ``live.changed`` with the new version; each socket then
+re-renders its own view from the database. Close code 4403: not the host, not a
+player of this session, or kicked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from channels.db import database_sync_to_async
+from django.utils import timezone
+
+from quiz.live import broadcast, presenters, services
+from quiz.live.models import LiveSession, Player
+from quiz.sockets import GuardedConsumer
+
+logger = logging.getLogger(__name__)
+
+ANSWER_COUNT_COALESCE_SECONDS = 0.25
+
+
+class LiveConsumer(GuardedConsumer):
+    session: LiveSession
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.joined_groups: list[str] = []
+
+    def render_notice(self, message: str) -> str:
+        return presenters.render_player_notice(message)
+
+    async def join_groups(self, *groups: str) -> None:
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.joined_groups.append(group)
+
+    async def disconnect(self, code: int) -> None:
+        for group in self.joined_groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.joined_groups.clear()
+
+    @database_sync_to_async
+    def load_session(self) -> LiveSession | None:
+        try:
+            return services.get_open_session(self.scope["url_route"]["kwargs"]["code"])
+        except services.SessionNotFound:
+            return None
+
+    @database_sync_to_async
+    def reveal_if_due(self) -> LiveSession | None:
+        """The revealed session when this call closed the question, else None."""
+        session = LiveSession.objects.get(pk=self.session.pk)
+        if services.reveal_if_due(session):
+            return LiveSession.objects.get(pk=self.session.pk)
+        return None
+
+
+class LiveHostConsumer(LiveConsumer):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.timer: asyncio.Task[None] | None = None
+        self.count_task: asyncio.Task[None] | None = None
+
+    async def connect(self) -> None:
+        await self.accept()
+        session = await self.load_session()
+        if session is None:
+            await self.refuse("no open session with that code")
+            return
+        if not services.is_host(session=session, actor=self.scope.get("user")):
+            await self.refuse("host socket without staff login")
+            return
+        self.session = session
+        await self.join_groups(
+            broadcast.group_for(session.pk), broadcast.host_group_for(session.pk)
+        )
+        await self.send_view()
+
+    async def disconnect(self, code: int) -> None:
+        for task in (self.timer, self.count_task):
+            if task is not None:
+                task.cancel()
+        await super().disconnect(code)
+
+    async def handle(self, data: dict[str, Any]) -> str | None:
+        action = data.get("action")
+        session = await self.act(action, data.get("player"))
+        await broadcast.changed(session)
+        if action == "kick" and str(data.get("player", "")).isdigit():
+            await broadcast.kicked(Player(pk=int(data["player"])))
+        return None  # our own view arrives with the broadcast, like everybody's
+
+    @database_sync_to_async
+    def act(self, action: object, player_id: object) -> LiveSession:
+        return services.perform_host_action(
+            session=self.session, actor=self.scope.get("user"), action=action, player_id=player_id
+        )
+
+    async def live_changed(self, event: dict[str, Any]) -> None:
+        await self.send_view()
+
+    async def live_answered(self, event: dict[str, Any]) -> None:
+        # Hundreds of answers land within a second: refresh the count a few times
+        # a second from a background task, never once per answer.
+        if self.count_task is None or self.count_task.done():
+            self.count_task = asyncio.create_task(self.refresh_count_soon())
+
+    async def refresh_count_soon(self) -> None:
+        await asyncio.sleep(ANSWER_COUNT_COALESCE_SECONDS)
+        try:
+            revealed = await self.reveal_if_due()
+            if revealed is not None:
+                await broadcast.changed(revealed)
+            else:
+                await self.send(text_data=await self.render_count())
+        except Exception:
+            logger.exception("answer count refresh failed for session %s", self.session.pk)
+
+    async def send_view(self) -> None:
+        session, html = await self.render_view()
+        self.session = session
+        await self.send(text_data=html)
+        self.schedule_reveal(session)
+
+    @database_sync_to_async
+    def render_view(self) -> tuple[LiveSession, str]:
+        session = LiveSession.objects.select_related("quiz").get(pk=self.session.pk)
+        return session, presenters.render_host(session)
+
+    @database_sync_to_async
+    def render_count(self) -> str:
+        return presenters.render_answer_count(self.session)
+
+    def schedule_reveal(self, session: LiveSession) -> None:
+        """Close the question when its timer runs out, on the server's clock."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        if session.state != LiveSession.State.QUESTION or session.question_deadline is None:
+            return
+        delay = (session.question_deadline - timezone.now()).total_seconds()
+        self.timer = asyncio.create_task(self.reveal_at_deadline(max(delay, 0.0)))
+
+    async def reveal_at_deadline(self, delay: float) -> None:
+        await asyncio.sleep(delay + 0.05)
+        try:
+            revealed = await self.reveal_if_due()
+        except Exception:
+            logger.exception("automatic reveal failed for session %s", self.session.pk)
+            return
+        if revealed is not None:
+            await broadcast.changed(revealed)
+
+
+class LivePlayerConsumer(LiveConsumer):
+    player: Player
+
+    async def connect(self) -> None:
+        await self.accept()
+        session = await self.load_session()
+        player = await self.load_player(session) if session is not None else None
+        if session is None or player is None:
+            await self.refuse("not a player of this session")
+            return
+        if player.kicked:
+            await self.refuse("kicked player")
+            return
+        self.session, self.player = session, player
+        await self.join_groups(
+            broadcast.group_for(session.pk), broadcast.player_group_for(player.pk)
+        )
+        # Nobody may be watching the clock (the host screen closed): check on arrival.
+        revealed = await self.reveal_if_due()
+        if revealed is not None:
+            await broadcast.changed(revealed)
+        else:
+            await self.send(text_data=await self.render_view())
+
+    @database_sync_to_async
+    def load_player(self, session: LiveSession) -> Player | None:
+        return services.player_for(session=session, session_key=self.session_key())
+
+    async def handle(self, data: dict[str, Any]) -> str | None:
+        action = data.get("action")
+        if action in services.HOST_ACTIONS:
+            logger.warning("player %s sent host action %r", self.player.pk, action)
+            raise services.NotAllowed()
+        if action != "answer":
+            raise services.LiveError("Unknown action.")
+        html = await self.answer(data.get("question", ""), data.get("choice", ""))
+        await broadcast.answered(self.session)
+        return html
+
+    @database_sync_to_async
+    def answer(self, question_id: object, choice_id: object) -> str:
+        outcome = services.submit_answer(
+            player=self.player, question_id=question_id, choice_id=choice_id
+        )
+        session = LiveSession.objects.select_related("quiz").get(pk=self.session.pk)
+        return presenters.render_player(session, outcome.player, outcome=outcome)
+
+    async def live_changed(self, event: dict[str, Any]) -> None:
+        await self.send(text_data=await self.render_view())
+
+    async def live_kicked(self, event: dict[str, Any]) -> None:
+        self.player.kicked = True
+        await self.send(text_data=await self.render_view())
+        await self.refuse("kicked by the host")
+
+    @database_sync_to_async
+    def render_view(self) -> str:
+        session = LiveSession.objects.select_related("quiz").get(pk=self.session.pk)
+        return presenters.render_player(session, self.player)

@@ -1,0 +1,109 @@
+"""The live classroom: a host paces a quiz, players answer against a timer."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from quiz.models import Choice, Question, Quiz
+
+
+class LiveSession(models.Model):
+    class State(models.TextChoices):
+        LOBBY = "lobby", "Lobby"
+        QUESTION = "question", "Question"
+        REVEAL = "reveal", "Reveal"
+        FINISHED = "finished", "Finished"
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="live_sessions")
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hosted_sessions"
+    )
+    join_code = models.CharField(max_length=6)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.LOBBY)
+    # Bumped on every change everybody sees: the key for "render once per change".
+    version = models.PositiveIntegerField(default=0)
+    current_question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    question_opened_at = models.DateTimeField(null=True, blank=True)
+    question_deadline = models.DateTimeField(null=True, blank=True)
+    seconds_per_question = models.PositiveSmallIntegerField(default=20)
+    speed_scoring = models.BooleanField(default=True)
+    streak_bonus = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["join_code"],
+                condition=Q(ended_at__isnull=True),
+                name="unique_join_code_while_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(seconds_per_question__gte=5) & Q(seconds_per_question__lte=600),
+                name="question_timer_between_5s_and_10min",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} live {self.join_code}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("live:host", kwargs={"code": self.join_code})
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+
+class Player(models.Model):
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="players")
+    nickname = models.CharField(max_length=24)
+    # The browser this player plays from: a reload or reconnect finds them again.
+    session_key = models.CharField(max_length=40)
+    score = models.PositiveIntegerField(default=0)
+    streak = models.PositiveSmallIntegerField(default=0)
+    joined_at = models.DateTimeField(auto_now_add=True)
+    kicked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-score", "joined_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("nickname"), "session", name="unique_nickname_per_session"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "session_key"], name="one_player_per_browser_per_session"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nickname} in {self.session.join_code}"
+
+
+class LiveAnswer(models.Model):
+    player = models.ForeignKey(Player, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="live_answers")
+    choice = models.ForeignKey(Choice, on_delete=models.PROTECT, related_name="live_answers")
+    is_correct = models.BooleanField()
+    points = models.PositiveIntegerField()
+    streak_after = models.PositiveSmallIntegerField()
+    elapsed_ms = models.PositiveIntegerField()
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["answered_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["player", "question"], name="one_live_answer_per_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.player.nickname}: {self.points} points on question {self.question.order}"

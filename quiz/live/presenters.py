@@ -1,0 +1,206 @@
+"""What the host and the players see, rendered once per change where it is shared.
+
+A `Snapshot` is everything about a session at one version: read with a handful of
+queries and kept in a small per-process cache keyed by (session, version). Each
+player's socket then only renders their own few lines around the shared HTML.
+The cache is a memo, not state: any process rebuilds it from the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from quiz.live import services
+from quiz.live.models import LiveAnswer, LiveSession, Player
+from quiz.models import Question
+
+BOARD_SIZE = 5
+PODIUM_SIZE = 3
+
+State = LiveSession.State
+
+
+@dataclass(frozen=True)
+class Standing:
+    player_id: int
+    nickname: str
+    score: int
+    streak: int
+    rank: int
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    session: LiveSession
+    question: Question | None
+    number: int
+    total: int
+    standings: list[Standing]
+    answers: dict[int, LiveAnswer] = field(default_factory=dict)
+    counts: list[services.OptionCount] = field(default_factory=list)
+
+    @property
+    def version(self) -> int:
+        return self.session.version
+
+    @property
+    def board(self) -> list[Standing]:
+        return self.standings[:BOARD_SIZE]
+
+    @property
+    def podium(self) -> list[Standing]:
+        return self.standings[:PODIUM_SIZE]
+
+    @property
+    def player_count(self) -> int:
+        return len(self.standings)
+
+    @property
+    def is_last_question(self) -> bool:
+        return self.number >= self.total
+
+    @property
+    def correct_choice(self) -> object:
+        if self.question is None:
+            return None
+        return next((c for c in self.question.choices.all() if c.is_correct), None)
+
+    def standing_of(self, player_id: int) -> Standing | None:
+        return self._by_player().get(player_id)
+
+    def _by_player(self) -> dict[int, Standing]:
+        return {s.player_id: s for s in self.standings}
+
+
+def build_snapshot(session_id: int) -> Snapshot:
+    session = LiveSession.objects.select_related("quiz", "current_question").get(pk=session_id)
+    question_ids = list(session.quiz.questions.order_by("order").values_list("pk", flat=True))
+    question = None
+    number = 0
+    if session.current_question_id is not None:
+        question = Question.objects.prefetch_related("choices").get(pk=session.current_question_id)
+        for position, choice in enumerate(question.choices.all()):
+            choice.position = position
+        number = question_ids.index(question.pk) + 1 if question.pk in question_ids else 0
+    standings: list[Standing] = []
+    previous_score = None
+    rank = 0
+    rows = services.ranking(session).values_list("pk", "nickname", "score", "streak")
+    for position, (pk, nickname, score, streak) in enumerate(rows, start=1):
+        if score != previous_score:
+            rank, previous_score = position, score
+        standings.append(Standing(pk, nickname, score, streak, rank))
+    answers: dict[int, LiveAnswer] = {}
+    counts: list[services.OptionCount] = []
+    if question is not None and session.state in (State.REVEAL, State.FINISHED):
+        answers = {
+            a.player_id: a
+            for a in LiveAnswer.objects.filter(player__session=session, question=question)
+        }
+        counts = services.option_counts(session)
+    return Snapshot(
+        session=session,
+        question=question,
+        number=number,
+        total=len(question_ids),
+        standings=standings,
+        answers=answers,
+        counts=counts,
+    )
+
+
+@lru_cache(maxsize=64)
+def _cached(session_id: int, version: int) -> tuple[Snapshot, SafeString]:
+    snapshot = build_snapshot(session_id)
+    shared = mark_safe(  # noqa: S308 - our own template output, escaped by Django
+        render_to_string("quiz/live/partials/player_shared.html", {"snap": snapshot})
+    )
+    return snapshot, shared
+
+
+def snapshot_at(session: LiveSession) -> tuple[Snapshot, SafeString]:
+    """The snapshot at the session's version (or newer), built once per process."""
+    return _cached(session.pk, session.version)
+
+
+def current_version(session_id: int) -> int:
+    return LiveSession.objects.values_list("version", flat=True).get(pk=session_id)
+
+
+# Host
+
+
+def render_host(session: LiveSession, *, request: object = None, oob: bool = True) -> str:
+    # Built fresh: the host screen also shows what changes between versions
+    # (players joining, answers coming in), and there are only one or two hosts.
+    snapshot = build_snapshot(session.pk)
+    context = {
+        "snap": snapshot,
+        "session": snapshot.session,
+        "players": list(services.active_players(snapshot.session).order_by("joined_at")),
+        "answered": services.answer_count(snapshot.session),
+        "oob": oob,
+    }
+    return render_to_string("quiz/live/partials/host_fragments.html", context, request=request)
+
+
+def render_answer_count(session: LiveSession) -> str:
+    return render_to_string(
+        "quiz/live/partials/answer_count.html",
+        {
+            "answered": services.answer_count(session),
+            "player_count": services.active_players(session).count(),
+            "oob": True,
+        },
+    )
+
+
+# Player
+
+
+def render_player(
+    session: LiveSession,
+    player: Player,
+    *,
+    outcome: services.AnswerOutcome | None = None,
+    request: object = None,
+    oob: bool = True,
+) -> str:
+    snapshot, shared = snapshot_at(session)
+    own_answer = None
+    if snapshot.question is not None and snapshot.session.state == State.QUESTION:
+        own_answer = (
+            outcome.answer
+            if outcome is not None
+            else player.answers.filter(question_id=snapshot.question.pk).first()
+        )
+    elif snapshot.question is not None:
+        own_answer = snapshot.answers.get(player.pk)
+    standing = snapshot.standing_of(player.pk)
+    score = standing.score if standing else player.score
+    if outcome is not None:
+        score = outcome.player.score
+    elif own_answer is not None and snapshot.session.state == State.QUESTION:
+        score += own_answer.points  # the snapshot's scores are from when the question opened
+    context = {
+        "snap": snapshot,
+        "session": snapshot.session,
+        "player": player,
+        "standing": standing,
+        "score": score,
+        "streak": outcome.player.streak if outcome else (standing.streak if standing else 0),
+        "rank": outcome.rank if outcome else (standing.rank if standing else None),
+        "outcome": outcome,
+        "own_answer": own_answer,
+        "shared": shared,
+        "oob": oob,
+    }
+    return render_to_string("quiz/live/partials/player_fragments.html", context, request=request)
+
+
+def render_player_notice(message: str) -> str:
+    return render_to_string("quiz/live/partials/notice.html", {"notice": message, "oob": True})

@@ -1,0 +1,396 @@
+"""The rules of a live session. Consumers and views call these; nothing else changes state.
+
+Every change happens under a row lock on the session and bumps its version, so any
+server process can serve any client and a reconnect is a plain re-render.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from quiz.live import scoring
+from quiz.live.models import LiveAnswer, LiveSession, Player
+from quiz.models import Choice, Question, Quiz
+from quiz.services import QuizError
+
+logger = logging.getLogger(__name__)
+
+NICKNAME_MAX_LENGTH = 24
+# Network slack: an answer sent as the countdown hits zero still counts.
+ANSWER_GRACE = timedelta(milliseconds=750)
+JOIN_CODE_ATTEMPTS = 20
+
+State = LiveSession.State
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+class LiveError(QuizError):
+    code = "live"
+
+
+class SessionNotFound(LiveError):
+    code = "not_found"
+    message = "No open session has that join code. Check the code on the big screen."
+
+
+class NicknameInvalid(LiveError):
+    code = "nickname"
+
+
+class NotAllowed(LiveError):
+    code = "forbidden"
+    message = "Only the session's host can do that."
+
+
+class WrongState(LiveError):
+    code = "wrong_state"
+    message = "That cannot be done right now."
+
+
+class Kicked(LiveError):
+    code = "kicked"
+    message = "The host removed you from this session."
+
+
+class AnswerRefused(LiveError):
+    code = "answer_refused"
+
+
+# Selectors
+
+
+def open_sessions() -> QuerySet[LiveSession]:
+    return LiveSession.objects.filter(ended_at__isnull=True).select_related("quiz", "host")
+
+
+def get_open_session(code: object) -> LiveSession:
+    code = str(code or "").strip()
+    if not (len(code) == 6 and code.isdigit()):
+        raise SessionNotFound()
+    session = open_sessions().filter(join_code=code).first()
+    if session is None:
+        raise SessionNotFound()
+    return session
+
+
+def player_for(*, session: LiveSession, session_key: str | None) -> Player | None:
+    if not session_key:
+        return None
+    return session.players.filter(session_key=session_key).first()
+
+
+def active_players(session: LiveSession) -> QuerySet[Player]:
+    return session.players.filter(kicked=False)
+
+
+def ranking(session: LiveSession) -> QuerySet[Player]:
+    return active_players(session).order_by("-score", "joined_at", "pk")
+
+
+def rank_of(player: Player) -> int:
+    ahead = active_players(player.session).filter(score__gt=player.score).count()
+    return ahead + 1
+
+
+def questions_of(session: LiveSession) -> list[Question]:
+    return list(session.quiz.questions.order_by("order"))
+
+
+def is_host(*, session: LiveSession, actor: Actor) -> bool:
+    return actor is not None and actor.is_authenticated and actor.is_staff
+
+
+@dataclass(frozen=True)
+class OptionCount:
+    choice: Choice
+    count: int
+    percent: int
+
+
+def option_counts(session: LiveSession) -> list[OptionCount]:
+    question = session.current_question
+    if question is None:
+        return []
+    choices = list(question.choices.all())
+    counts = dict.fromkeys((c.pk for c in choices), 0)
+    for choice_id in LiveAnswer.objects.filter(
+        player__session=session, question=question
+    ).values_list("choice_id", flat=True):
+        counts[choice_id] = counts.get(choice_id, 0) + 1
+    total = sum(counts.values()) or 1
+    result = []
+    for position, choice in enumerate(choices):
+        choice.position = position
+        count = counts[choice.pk]
+        result.append(OptionCount(choice=choice, count=count, percent=round(100 * count / total)))
+    return result
+
+
+def answer_count(session: LiveSession) -> int:
+    if session.current_question_id is None:
+        return 0
+    return LiveAnswer.objects.filter(
+        player__session=session, player__kicked=False, question_id=session.current_question_id
+    ).count()
+
+
+# Writers
+
+
+def create_session(
+    *,
+    quiz: Quiz,
+    host: AbstractBaseUser,
+    seconds_per_question: int = 20,
+    speed_scoring: bool = True,
+    streak_bonus: bool = True,
+) -> LiveSession:
+    if not host.is_staff:
+        raise NotAllowed("Only instructors can start a live session.")
+    if not quiz.questions.exists():
+        raise WrongState("This quiz has no questions yet.")
+    for _ in range(JOIN_CODE_ATTEMPTS):
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        try:
+            with transaction.atomic():
+                session = LiveSession.objects.create(
+                    quiz=quiz,
+                    host=host,
+                    join_code=code,
+                    seconds_per_question=seconds_per_question,
+                    speed_scoring=speed_scoring,
+                    streak_bonus=streak_bonus,
+                )
+        except IntegrityError:
+            continue  # the code is taken by another open session
+        logger.info("live session %s opened for quiz %s", session.join_code, quiz.slug)
+        return session
+    raise LiveError("Could not find a free join code; try again.")
+
+
+def clean_nickname(nickname: object) -> str:
+    cleaned = " ".join(str(nickname or "").split())
+    if not cleaned:
+        raise NicknameInvalid("Type a nickname.")
+    if len(cleaned) > NICKNAME_MAX_LENGTH:
+        raise NicknameInvalid(f"Nicknames are at most {NICKNAME_MAX_LENGTH} characters.")
+    return cleaned
+
+
+def join(*, code: object, nickname: object, session_key: str) -> Player:
+    session = get_open_session(code)
+    existing = player_for(session=session, session_key=session_key)
+    if existing is not None:
+        if existing.kicked:
+            raise Kicked()
+        return existing  # the same browser rejoins as the same player
+    if session.state == State.FINISHED:
+        raise WrongState("This session has finished.")
+    name = clean_nickname(nickname)
+    if session.players.filter(nickname__iexact=name).exists():
+        raise NicknameInvalid(f"“{name}” is taken in this session; pick another nickname.")
+    try:
+        with transaction.atomic():
+            player = Player.objects.create(session=session, nickname=name, session_key=session_key)
+    except IntegrityError:
+        raise NicknameInvalid(
+            f"“{name}” is taken in this session; pick another nickname."
+        ) from None
+    logger.info("player joined session=%s player=%s", session.join_code, player.pk)
+    return player
+
+
+def _locked(session: LiveSession) -> LiveSession:
+    return LiveSession.objects.select_for_update().select_related("quiz").get(pk=session.pk)
+
+
+def _require_host(session: LiveSession, actor: Actor) -> None:
+    if not is_host(session=session, actor=actor):
+        raise NotAllowed()
+
+
+def _bump(session: LiveSession, **fields: object) -> LiveSession:
+    for name, value in fields.items():
+        setattr(session, name, value)
+    session.version += 1
+    session.save(update_fields=[*fields, "version"])
+    return session
+
+
+@transaction.atomic
+def advance(*, session: LiveSession, actor: Actor) -> LiveSession:
+    """Start the first question, or go from a reveal to the next (or to the podium)."""
+    _require_host(session, actor)
+    session = _locked(session)
+    if session.ended_at is not None or session.state not in (State.LOBBY, State.REVEAL):
+        raise WrongState("Reveal the answer before moving on.")
+    questions = questions_of(session)
+    current = session.current_question
+    upcoming = (
+        questions[0]
+        if current is None
+        else next((q for q in questions if q.order > current.order), None)
+    )
+    if upcoming is None:
+        return _bump(session, state=State.FINISHED)
+    now = timezone.now()
+    return _bump(
+        session,
+        state=State.QUESTION,
+        current_question=upcoming,
+        question_opened_at=now,
+        question_deadline=now + timedelta(seconds=session.seconds_per_question),
+    )
+
+
+@transaction.atomic
+def reveal(*, session: LiveSession, actor: Actor = None, automatic: bool = False) -> LiveSession:
+    """Close the question. `automatic` when time ran out or everybody answered."""
+    if not automatic:
+        _require_host(session, actor)
+    session = _locked(session)
+    if session.state != State.QUESTION:
+        if automatic:
+            return session  # another process or the host got there first
+        raise WrongState("There is no open question to reveal.")
+    if automatic and not _due(session):
+        return session
+    # A missed question breaks the streak like a wrong answer does.
+    active_players(session).exclude(answers__question_id=session.current_question_id).update(
+        streak=0
+    )
+    return _bump(session, state=State.REVEAL)
+
+
+def _due(session: LiveSession) -> bool:
+    if session.question_deadline and timezone.now() >= session.question_deadline:
+        return True
+    players = active_players(session).count()
+    return players > 0 and answer_count(session) >= players
+
+
+def reveal_if_due(session: LiveSession) -> bool:
+    """Reveal when the timer ran out or all have answered; True when this call did it."""
+    if session.state != State.QUESTION or not _due(session):
+        return False
+    before = session.version
+    return reveal(session=session, automatic=True).version != before
+
+
+@transaction.atomic
+def end(*, session: LiveSession, actor: Actor) -> LiveSession:
+    _require_host(session, actor)
+    session = _locked(session)
+    if session.ended_at is not None:
+        return session
+    logger.info("live session %s ended", session.join_code)
+    return _bump(session, state=State.FINISHED, ended_at=timezone.now())
+
+
+@transaction.atomic
+def kick(*, session: LiveSession, actor: Actor, player_id: object) -> Player:
+    _require_host(session, actor)
+    session = _locked(session)
+    try:
+        player = session.players.get(pk=int(str(player_id)))
+    except (ValueError, Player.DoesNotExist):
+        raise LiveError("That player is not in this session.") from None
+    player.kicked = True
+    player.save(update_fields=["kicked"])
+    _bump(session)
+    logger.info("player kicked session=%s player=%s", session.join_code, player.pk)
+    return player
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    answer: LiveAnswer
+    player: Player
+    rank: int
+    bonus: int
+
+
+def submit_answer(*, player: Player, question_id: object, choice_id: object) -> AnswerOutcome:
+    """Score one answer; exactly one per player and question, on the server's clock."""
+    now = timezone.now()
+    session = player.session
+    try:
+        question_pk = int(str(question_id))
+        choice_pk = int(str(choice_id))
+    except ValueError:
+        raise AnswerRefused("That answer could not be read.") from None
+    try:
+        with transaction.atomic():
+            locked = Player.objects.select_for_update().select_related("session").get(pk=player.pk)
+            session = locked.session
+            if locked.kicked:
+                raise Kicked()
+            if session.state != State.QUESTION or session.current_question_id != question_pk:
+                raise AnswerRefused("This question is closed.")
+            if now > session.question_deadline + ANSWER_GRACE:
+                raise AnswerRefused("Time is up for this question.")
+            if locked.answers.filter(question_id=question_pk).exists():
+                raise AnswerRefused("You already answered; your first answer counts.")
+            choice = Choice.objects.filter(pk=choice_pk, question_id=question_pk).first()
+            if choice is None:
+                raise AnswerRefused("Pick one of this question's options.")
+            elapsed = max((now - session.question_opened_at).total_seconds(), 0.0)
+            scored = scoring.score_answer(
+                correct=choice.is_correct,
+                elapsed=elapsed,
+                timer=session.seconds_per_question,
+                previous_streak=locked.streak,
+                speed_scoring=session.speed_scoring,
+                streak_scoring=session.streak_bonus,
+            )
+            answer = LiveAnswer.objects.create(
+                player=locked,
+                question_id=question_pk,
+                choice=choice,
+                is_correct=choice.is_correct,
+                points=scored.total,
+                streak_after=scored.streak,
+                elapsed_ms=int(elapsed * 1000),
+            )
+            Player.objects.filter(pk=locked.pk).update(
+                score=F("score") + scored.total, streak=scored.streak
+            )
+            locked.refresh_from_db(fields=["score", "streak"])
+    except IntegrityError:
+        raise AnswerRefused("You already answered; your first answer counts.") from None
+    logger.info(
+        "live answer session=%s player=%s correct=%s points=%s",
+        session.join_code,
+        locked.pk,
+        answer.is_correct,
+        answer.points,
+    )
+    return AnswerOutcome(answer=answer, player=locked, rank=rank_of(locked), bonus=scored.bonus)
+
+
+HOST_ACTIONS = ("start", "next", "reveal", "end", "kick")
+
+
+def perform_host_action(
+    *, session: LiveSession, actor: Actor, action: object, player_id: object = None
+) -> LiveSession:
+    """One entry point for the host's buttons, whether they came by socket or by form."""
+    _require_host(session, actor)
+    if action in ("start", "next"):
+        return advance(session=session, actor=actor)
+    if action == "reveal":
+        return reveal(session=session, actor=actor)
+    if action == "end":
+        return end(session=session, actor=actor)
+    if action == "kick":
+        kick(session=session, actor=actor, player_id=player_id)
+        return LiveSession.objects.get(pk=session.pk)
+    raise LiveError("Unknown host action.")

@@ -1,0 +1,198 @@
+"""Live classroom pages. Buttons also work as plain forms when the socket is not there."""
+
+from __future__ import annotations
+
+import logging
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from quiz.live import broadcast, presenters, services
+from quiz.live.models import LiveSession
+from quiz.models import Quiz
+
+logger = logging.getLogger(__name__)
+
+
+class LiveSessionForm(forms.Form):
+    quiz = forms.ModelChoiceField(queryset=Quiz.objects.filter(published=True))
+    seconds_per_question = forms.IntegerField(min_value=5, max_value=600, initial=20)
+    speed_scoring = forms.BooleanField(required=False, initial=True)
+    streak_bonus = forms.BooleanField(required=False, initial=True)
+
+
+def _join_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri(reverse("live:join"))
+
+
+def _open_session(code: str) -> LiveSession:
+    try:
+        return services.get_open_session(code)
+    except services.SessionNotFound:
+        raise Http404(services.SessionNotFound.message) from None
+
+
+@staff_member_required
+def index(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    if (quiz_id := request.GET.get("quiz", "")).isdigit():
+        initial["quiz"] = int(quiz_id)
+    return render(
+        request,
+        "quiz/live/index.html",
+        {
+            "form": LiveSessionForm(initial=initial),
+            "open_sessions": services.open_sessions(),
+            "join_url": _join_url(request),
+        },
+    )
+
+
+@staff_member_required
+@require_POST
+def create(request: HttpRequest) -> HttpResponse:
+    form = LiveSessionForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "quiz/live/index.html",
+            {
+                "form": form,
+                "open_sessions": services.open_sessions(),
+                "join_url": _join_url(request),
+            },
+            status=400,
+        )
+    try:
+        session = services.create_session(host=request.user, **form.cleaned_data)
+    except services.LiveError as error:
+        form.add_error(None, error.message)
+        return render(
+            request,
+            "quiz/live/index.html",
+            {
+                "form": form,
+                "open_sessions": services.open_sessions(),
+                "join_url": _join_url(request),
+            },
+            status=400,
+        )
+    return redirect(session)
+
+
+@staff_member_required
+def host(request: HttpRequest, code: str) -> HttpResponse:
+    session = _open_session(code)
+    return render(
+        request,
+        "quiz/live/host.html",
+        {
+            "session": session,
+            "join_url": _join_url(request),
+            "fragments": presenters.render_host(session, request=request, oob=False),
+        },
+    )
+
+
+@staff_member_required
+@require_POST
+def host_action(request: HttpRequest, code: str) -> HttpResponse:
+    session = _open_session(code)
+    try:
+        session = services.perform_host_action(
+            session=session,
+            actor=request.user,
+            action=request.POST.get("action"),
+            player_id=request.POST.get("player"),
+        )
+    except services.LiveError as error:
+        messages.error(request, error.message)
+        return redirect(session)
+    broadcast.changed_sync(session)
+    if (
+        request.POST.get("action") == "kick"
+        and (player_id := request.POST.get("player", "")).isdigit()
+    ):
+        broadcast.kicked_sync(session.players.get(pk=int(player_id)))
+    if session.ended_at is not None:
+        return redirect("live:index")
+    return redirect(session)
+
+
+def _session_key(request: HttpRequest) -> str:
+    if not request.session.session_key:
+        request.session["player"] = True
+        request.session.save()
+    return request.session.session_key or ""
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest) -> HttpResponse:
+    code = request.POST.get("code", request.GET.get("code", ""))
+    nickname = request.POST.get("nickname", "")
+    error = ""
+    if request.method == "POST":
+        try:
+            player = services.join(
+                code=code.replace(" ", ""), nickname=nickname, session_key=_session_key(request)
+            )
+        except services.LiveError as refusal:
+            logger.info("join refused: %s", refusal.code)
+            error = refusal.message
+        else:
+            broadcast.joined_sync(player.session)
+            return redirect("live:play", code=player.session.join_code)
+    return render(
+        request,
+        "quiz/live/join.html",
+        {
+            "code": code,
+            "nickname": nickname,
+            "error": error,
+            "nickname_max": services.NICKNAME_MAX_LENGTH,
+        },
+        status=400 if error else 200,
+    )
+
+
+def play(request: HttpRequest, code: str) -> HttpResponse:
+    session = _open_session(code)
+    player = services.player_for(session=session, session_key=request.session.session_key)
+    if player is None:
+        return redirect(f"{reverse('live:join')}?code={session.join_code}")
+    if services.reveal_if_due(session):
+        session.refresh_from_db()
+        broadcast.changed_sync(session)
+    return render(
+        request,
+        "quiz/live/play.html",
+        {
+            "session": session,
+            "player": player,
+            "fragments": presenters.render_player(session, player, request=request, oob=False),
+        },
+    )
+
+
+@require_POST
+def answer(request: HttpRequest, code: str) -> HttpResponse:
+    session = _open_session(code)
+    player = services.player_for(session=session, session_key=request.session.session_key)
+    if player is None:
+        return redirect(f"{reverse('live:join')}?code={session.join_code}")
+    try:
+        services.submit_answer(
+            player=player,
+            question_id=request.POST.get("question", ""),
+            choice_id=request.POST.get("choice", ""),
+        )
+    except services.LiveError as error:
+        messages.error(request, error.message)
+    else:
+        broadcast.answered_sync(session)
+    return redirect("live:play", code=session.join_code)
