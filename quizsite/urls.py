@@ -1,10 +1,28 @@
+from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django_ratelimit.decorators import ratelimit
 
 admin.site.site_header = "quizsite authoring"
 admin.site.site_title = "quizsite"
 
+
+
+@ratelimit(key="ip", rate=settings.RATELIMIT_LOGIN, method="POST", block=False)
+def admin_login(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+    """The admin's own login, with password guessing slowed to a crawl."""
+    if getattr(request, "limited", False):
+        return HttpResponse(
+            "Too many sign-in attempts; wait a minute and try again.",
+            status=429,
+            content_type="text/plain",
+        )
+    return admin.site.login(request, extra_context)
+
+
 urlpatterns = [
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("", include("quiz.urls")),
     path("", include("quiz.live.urls")),

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from quiz.live import broadcast, presenters, services
 from quiz.live.models import LiveSession
@@ -132,18 +134,24 @@ def _session_key(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=settings.RATELIMIT_JOIN, method="POST", block=False)
 def join(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("code", request.GET.get("code", ""))
     nickname = request.POST.get("nickname", "")
-    error = ""
-    if request.method == "POST":
+    error, status = "", 200
+    if getattr(request, "limited", False):
+        # Six digits are guessable by brute force; a class joins well under this rate.
+        logger.warning("join rate limit hit from %s", request.META.get("REMOTE_ADDR"))
+        error = "Too many join attempts from this network; wait a minute and try again."
+        status = 429
+    elif request.method == "POST":
         try:
             player = services.join(
                 code=code.replace(" ", ""), nickname=nickname, session_key=_session_key(request)
             )
         except services.LiveError as refusal:
             logger.info("join refused: %s", refusal.code)
-            error = refusal.message
+            error, status = refusal.message, 400
         else:
             broadcast.joined_sync(player.session)
             return redirect("live:play", code=player.session.join_code)
@@ -156,7 +164,7 @@ def join(request: HttpRequest) -> HttpResponse:
             "error": error,
             "nickname_max": services.NICKNAME_MAX_LENGTH,
         },
-        status=400 if error else 200,
+        status=status,
     )
 
 

@@ -62,17 +62,30 @@ def live_site(transactional_db: None, asgi_server: str) -> str:
 
 @pytest.fixture
 def new_context(browser: Any, live_site: str) -> Iterator[Any]:
+    """Browser contexts (one per person); any page error or CSP violation fails the test."""
     contexts: list[Any] = []
+    problems: list[str] = []
+
+    def watch(page: Any) -> None:
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        page.on(
+            "console",
+            lambda message: problems.append(f"console: {message.text}")
+            if "Content Security Policy" in message.text
+            else None,
+        )
 
     def make(**options: Any) -> Any:
         context = browser.new_context(base_url=live_site, **options)
         context.set_default_timeout(10_000)
+        context.on("page", watch)
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
+    assert problems == []
 
 
 @pytest.fixture
