@@ -37,15 +37,6 @@ class ChoiceFormSet(BaseInlineFormSet):
         correct = sum(1 for form in kept if form.cleaned_data.get("is_correct"))
         if correct != 1:
             raise ValidationError(f"Mark exactly one option as correct ({correct} are marked).")
-        orders = [form.cleaned_data.get("order") for form in kept]
-        if len(set(orders)) != len(orders):
-            raise ValidationError("Two options have the same order; give each its own.")
-        for form in self.deleted_forms:
-            if form.instance.pk and form.instance.responses.exists():
-                raise ValidationError(
-                    f"Option “{form.instance.text}” has student answers and cannot be "
-                    "deleted; edit its text instead."
-                )
 
     @transaction.atomic
     def save_existing_objects(self, commit: bool = True) -> list[Any]:

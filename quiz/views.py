@@ -48,7 +48,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def start(request: HttpRequest, slug: str) -> HttpResponse:
-    quiz = get_object_or_404(Quiz, slug=slug, published=True)
+    quiz = get_object_or_404(Quiz, slug=slug, published=True, lesson__published=True)
     attempt = services.start_attempt(
         quiz=quiz, session_key=_session_key(request, create=True) or "", user=request.user
     )

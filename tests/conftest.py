@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -120,7 +121,9 @@ def artifacts_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def asgi_server(django_db_setup: None, django_db_blocker, artifacts_dir: Path) -> Iterator[str]:  # noqa: ANN001
+def asgi_server(
+    django_db_setup: None, django_db_blocker: Any, artifacts_dir: Path
+) -> Iterator[str]:
     """A real Daphne process on the test database: HTTP and WebSockets, as users get them."""
     with django_db_blocker.unblock():
         port = free_port()

@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
+from django.db import connections
 
 from quiz import services
 from quiz.models import Attempt, Quiz, Response
@@ -103,6 +105,14 @@ def application() -> Any:
     if "testserver" not in validator.allowed_origins:
         importlib.reload(quizsite.asgi)
     return quizsite.asgi.application
+
+
+@pytest.fixture(autouse=True)
+async def close_the_sync_threads_db_connection() -> AsyncIterator[None]:
+    """The ORM's async calls run in one shared thread; close its connection after each test,
+    or the test database cannot be dropped at the end of the run."""
+    yield
+    await sync_to_async(connections.close_all)()
 
 
 @pytest.fixture
@@ -573,10 +583,8 @@ async def test_a_test_mode_answer_is_saved_and_the_next_question_shown_without_a
 async def test_the_last_test_mode_answer_points_to_the_results_without_revealing_them(
     application: Any, test_attempt: Attempt, session_key: str, performance: list[QuestionFacts]
 ) -> None:
-    replies = []
     async with live_socket(application, test_attempt, session_key) as socket:
-        for question in performance:
-            replies.append(await answer(socket, question, question.wrong_pk))
+        replies = [await answer(socket, question, question.wrong_pk) for question in performance]
 
     for reply in replies:
         for question in performance:

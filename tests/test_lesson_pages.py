@@ -169,7 +169,7 @@ def test_lesson_page_renders_every_section_heading_in_order(client: Client, seed
     document = page(client, LESSON_URL)
 
     headings = [
-        text(section.children[0])
+        text(find_all(section, "h2")[0])
         for section in find_all(document, "section", css_class="lesson-section")
     ]
     assert headings == list(SECTION_TEXT)

@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
+from lessons.models import Lesson
 from quiz.models import Attempt, Choice, Question, Quiz, Response
 
 PRACTICE_SLUG = "asgi-vs-wsgi-practice"
@@ -162,6 +163,19 @@ def test_an_answer_post_without_a_csrf_token_is_forbidden(
 
 def test_an_unpublished_quiz_cannot_be_started(client: Client, practice_quiz: Quiz) -> None:
     Quiz.objects.filter(pk=practice_quiz.pk).update(published=False)
+
+    response = client.post(reverse("quiz:start", args=[PRACTICE_SLUG]))
+
+    assert response.status_code == 404
+    assert not Attempt.objects.exists()
+
+
+def test_a_quiz_of_an_unpublished_lesson_cannot_be_started(
+    client: Client, practice_quiz: Quiz
+) -> None:
+    # Its quiz page is a 404 (quiz_detail requires lesson__published), so starting must be too.
+    Lesson.objects.filter(pk=practice_quiz.lesson_id).update(published=False)
+    assert client.get(reverse("quiz:detail", args=[PRACTICE_SLUG])).status_code == 404
 
     response = client.post(reverse("quiz:start", args=[PRACTICE_SLUG]))
 

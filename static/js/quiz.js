@@ -23,9 +23,34 @@
     if (status) status.textContent = text;
   }
 
-  document.addEventListener("htmx:wsClose", function () {
-    setStatus("Connection lost: reconnecting… Your answers are saved.");
+  // htmx's ws extension retries only after these close codes.
+  var RETRIED = [1006, 1011, 1012, 1013];
+  var closedForGood = false;
+
+  document.addEventListener("htmx:wsClose", function (event) {
+    var code = event.detail && event.detail.event ? event.detail.event.code : 1006;
+    if (RETRIED.indexOf(code) !== -1) {
+      setStatus("Connection lost: reconnecting… Your answers are saved.");
+      return;
+    }
+    // Closed for good (an idle timeout, a refusal): htmx would queue answers
+    // forever, so the forms go back to being plain page loads.
+    closedForGood = true;
+    setStatus("Live updates stopped for this page; your answers are still sent and saved.");
   });
+
+  document.addEventListener("htmx:wsOpen", function () {
+    closedForGood = false;
+  });
+
+  // Capturing at the document runs before htmx's listener on the form: stopping the
+  // event there leaves the browser's own submission (with the clicked button) intact.
+  document.addEventListener("submit", function (event) {
+    if (closedForGood && event.target.hasAttribute("ws-send")) {
+      event.stopPropagation();
+    }
+  }, true);
+
   document.addEventListener("htmx:wsError", function () {
     setStatus("Connection problem: reconnecting…");
   });

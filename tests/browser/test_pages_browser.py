@@ -1,0 +1,53 @@
+"""A reader finds the lesson from the home page in Chromium, on a desktop and on a phone."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import expect
+
+LESSON_TITLE = "ASGI vs WSGI in Django - Performance Comparison"
+
+
+def test_reader_goes_from_home_through_the_lesson_to_the_practice_quiz(
+    page: Any, artifacts_dir: Path
+) -> None:
+    page.goto("/")
+    page.get_by_role("link", name=LESSON_TITLE).click()
+
+    expect(page).to_have_url(re.compile(r"/lessons/asgi-vs-wsgi/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(LESSON_TITLE)
+    table = page.get_by_role("table")
+    expect(table).to_be_visible()
+    expect(table.get_by_role("columnheader", name="Latency Under Load")).to_be_visible()
+    expect(table.get_by_role("row")).to_have_count(3)
+    code = page.locator("div.highlight").first
+    expect(code).to_be_visible()
+    expect(code).to_contain_text("async def application(scope, receive, send):")
+    page.screenshot(path=str(artifacts_dir / "pages-lesson-desktop.png"), full_page=True)
+
+    page.get_by_role("link", name="ASGI vs WSGI: practice").first.click()
+
+    expect(page).to_have_url(re.compile(r"/quiz/asgi-vs-wsgi-practice/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("ASGI vs WSGI: practice")
+    expect(page.get_by_role("button", name="Start practice")).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "pages-practice-quiz-intro.png"), full_page=True)
+
+
+def test_lesson_page_fits_a_phone_screen_without_sideways_scrolling(
+    new_context: Any, artifacts_dir: Path
+) -> None:
+    phone = new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+
+    page.goto("/lessons/asgi-vs-wsgi/")
+
+    expect(page.get_by_role("table")).to_be_attached()
+    expect(page.locator("div.highlight").first).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "pages-lesson-phone.png"), full_page=True)
+    widths = page.evaluate(
+        "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
+    )
+    assert widths["scroll"] <= widths["inner"] + 1, widths
