@@ -6,11 +6,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint install install-dev migrate content superuser audit clean
+.PHONY: help run run-scaled test lint install install-dev migrate content superuser audit clean
+WORKERS ?= 2
 
 help:
 	@echo "make run      serve the site with Daphne on http://$(HOST):$(PORT) (SQLite, in-memory layer)"
 	@echo "make test     run the whole test suite (unit, consumer, browser) and ruff"
+	@echo "make run-scaled  WORKERS Daphne processes on one port (needs DATABASE_URL=postgres://... and REDIS_URL)"
 	@echo "make audit    pip-audit the pinned requirements (needs internet access)"
 
 $(BIN)/python:
@@ -38,6 +40,9 @@ content: migrate
 run: content
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/ after 'make superuser')"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) quizsite.asgi:application
+
+run-scaled: content
+	$(BIN)/python -m quizsite.scaled --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser

@@ -113,6 +113,17 @@ def start_daphne(port: int, log_path: Path, **extra_env: str) -> subprocess.Pope
     return process
 
 
+@pytest.fixture(scope="session", autouse=True)
+def close_async_threads_connections(django_db_setup: None) -> Iterator[None]:
+    """Consumers' ORM calls run in asgiref's shared thread with its own connection;
+    close it before the test database is dropped."""
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=30)
+
+
 @pytest.fixture(scope="session")
 def artifacts_dir() -> Path:
     path = ROOT / "test-artifacts"
@@ -136,3 +147,27 @@ def asgi_server(
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def asgi_application() -> Any:
+    """The project's ASGI application with "testserver" among the allowed origins.
+
+    AllowedHostsOriginValidator copies ALLOWED_HOSTS when quizsite.asgi is imported;
+    Django's test setup adds "testserver" later, so build it again if needed.
+    """
+    import importlib
+
+    import quizsite.asgi
+
+    validator = quizsite.asgi.application.application_mapping["websocket"]
+    if "testserver" not in validator.allowed_origins:
+        importlib.reload(quizsite.asgi)
+    return quizsite.asgi.application
+
+
+def socket_headers(session_key: str | None, origin: bytes = b"http://testserver") -> list:
+    headers = [(b"origin", origin)]
+    if session_key:
+        headers.append((b"cookie", f"sessionid={session_key}".encode()))
+    return headers

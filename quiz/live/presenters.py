@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -86,14 +88,7 @@ def build_snapshot(session_id: int) -> Snapshot:
         for position, choice in enumerate(question.choices.all()):
             choice.position = position
         number = question_ids.index(question.pk) + 1 if question.pk in question_ids else 0
-    standings: list[Standing] = []
-    previous_score = None
-    rank = 0
-    rows = services.ranking(session).values_list("pk", "nickname", "score", "streak")
-    for position, (pk, nickname, score, streak) in enumerate(rows, start=1):
-        if score != previous_score:
-            rank, previous_score = position, score
-        standings.append(Standing(pk, nickname, score, streak, rank))
+    standings = _standings(session)
     answers: dict[int, LiveAnswer] = {}
     counts: list[services.OptionCount] = []
     if question is not None and session.state in (State.REVEAL, State.FINISHED):
@@ -111,6 +106,37 @@ def build_snapshot(session_id: int) -> Snapshot:
         answers=answers,
         counts=counts,
     )
+
+
+def _standings(session: LiveSession) -> list[Standing]:
+    """The ranking, as it stood when the current question opened if one is open.
+
+    While a question is open, answers change scores between versions; subtracting
+    them keeps every snapshot of one version alike, whenever it was built, and each
+    player's own screen adds their own points back.
+    """
+    rows = services.ranking(session).annotate(
+        open_points=Coalesce(
+            Sum(
+                "answers__points",
+                filter=Q(answers__question_id=session.current_question_id),
+            ),
+            0,
+        )
+    )
+    open_question = session.state == State.QUESTION
+    scored = [
+        (player.score - (player.open_points if open_question else 0), position, player)
+        for position, player in enumerate(rows)
+    ]
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    standings: list[Standing] = []
+    previous_score, rank = None, 0
+    for position, (score, _, player) in enumerate(scored, start=1):
+        if score != previous_score:
+            rank, previous_score = position, score
+        standings.append(Standing(player.pk, player.nickname, score, player.streak, rank))
+    return standings
 
 
 @lru_cache(maxsize=64)
@@ -182,17 +208,19 @@ def render_player(
         own_answer = snapshot.answers.get(player.pk)
     standing = snapshot.standing_of(player.pk)
     score = standing.score if standing else player.score
+    streak = standing.streak if standing else player.streak
     if outcome is not None:
-        score = outcome.player.score
+        score, streak = outcome.player.score, outcome.player.streak
     elif own_answer is not None and snapshot.session.state == State.QUESTION:
-        score += own_answer.points  # the snapshot's scores are from when the question opened
+        # The snapshot's scores are from when the question opened.
+        score, streak = score + own_answer.points, own_answer.streak_after
     context = {
         "snap": snapshot,
         "session": snapshot.session,
         "player": player,
         "standing": standing,
         "score": score,
-        "streak": outcome.player.streak if outcome else (standing.streak if standing else 0),
+        "streak": streak,
         "rank": outcome.rank if outcome else (standing.rank if standing else None),
         "outcome": outcome,
         "own_answer": own_answer,

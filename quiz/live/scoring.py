@@ -31,8 +31,10 @@ class Scored:
 def speed_points(*, elapsed: float, timer: float) -> int:
     if elapsed < FULL_POINTS_WITHIN_SECONDS:
         return MAX_POINTS
-    fraction = min(max(elapsed / timer, 0.0), 1.0)
-    raw = Decimal(MAX_POINTS) * (1 - Decimal(fraction) / 2)
+    # Exact decimal arithmetic from the shortest repr of the time, so that halves
+    # (0.505 s of 5 s) round up as the formula says instead of by float accident.
+    fraction = min(max(Decimal(repr(float(elapsed))) / Decimal(timer), Decimal(0)), Decimal(1))
+    raw = Decimal(MAX_POINTS) * (1 - fraction / 2)
     return int(raw.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 

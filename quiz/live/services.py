@@ -105,6 +105,7 @@ def questions_of(session: LiveSession) -> list[Question]:
 
 
 def is_host(*, session: LiveSession, actor: Actor) -> bool:
+    """The session's host or any other instructor (a colleague can take over a class)."""
     return actor is not None and actor.is_authenticated and actor.is_staff
 
 
@@ -122,7 +123,7 @@ def option_counts(session: LiveSession) -> list[OptionCount]:
     choices = list(question.choices.all())
     counts = dict.fromkeys((c.pk for c in choices), 0)
     for choice_id in LiveAnswer.objects.filter(
-        player__session=session, question=question
+        player__session=session, player__kicked=False, question=question
     ).values_list("choice_id", flat=True):
         counts[choice_id] = counts.get(choice_id, 0) + 1
     total = sum(counts.values()) or 1
@@ -251,23 +252,25 @@ def advance(*, session: LiveSession, actor: Actor) -> LiveSession:
     )
 
 
-@transaction.atomic
-def reveal(*, session: LiveSession, actor: Actor = None, automatic: bool = False) -> LiveSession:
-    """Close the question. `automatic` when time ran out or everybody answered."""
-    if not automatic:
-        _require_host(session, actor)
-    session = _locked(session)
-    if session.state != State.QUESTION:
-        if automatic:
-            return session  # another process or the host got there first
+def reveal(*, session: LiveSession, actor: Actor = None) -> LiveSession:
+    """The host closes the question: the correct answer and the board show everywhere."""
+    _require_host(session, actor)
+    revealed, changed = _close_question(session, automatic=False)
+    if not changed:
         raise WrongState("There is no open question to reveal.")
-    if automatic and not _due(session):
-        return session
+    return revealed
+
+
+@transaction.atomic
+def _close_question(session: LiveSession, *, automatic: bool) -> tuple[LiveSession, bool]:
+    session = _locked(session)
+    if session.state != State.QUESTION or (automatic and not _due(session)):
+        return session, False  # another process or the host got there first
     # A missed question breaks the streak like a wrong answer does.
     active_players(session).exclude(answers__question_id=session.current_question_id).update(
         streak=0
     )
-    return _bump(session, state=State.REVEAL)
+    return _bump(session, state=State.REVEAL), True
 
 
 def _due(session: LiveSession) -> bool:
@@ -278,11 +281,10 @@ def _due(session: LiveSession) -> bool:
 
 
 def reveal_if_due(session: LiveSession) -> bool:
-    """Reveal when the timer ran out or all have answered; True when this call did it."""
+    """Reveal when the timer ran out or all have answered; True only when this call did it."""
     if session.state != State.QUESTION or not _due(session):
         return False
-    before = session.version
-    return reveal(session=session, automatic=True).version != before
+    return _close_question(session, automatic=True)[1]
 
 
 @transaction.atomic
