@@ -24,7 +24,7 @@ logger = logging.getLogger("quizsite.scaled")
 
 
 def spawn(fd: int, extra: list[str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         [sys.executable, "-m", "daphne", "--fd", str(fd), *extra, "quizsite.asgi:application"],
         pass_fds=[fd],
     )
@@ -48,7 +48,9 @@ def main() -> int:
     listener.set_inheritable(True)
     fd = listener.fileno()
     workers = [spawn(fd, extra) for _ in range(args.workers)]
-    logger.info("serving on http://%s:%s with %d Daphne processes", args.host, args.port, len(workers))
+    logger.info(
+        "serving on http://%s:%s with %d Daphne processes", args.host, args.port, len(workers)
+    )
 
     stopping = False
 
@@ -61,7 +63,9 @@ def main() -> int:
     while not stopping:
         for index, worker in enumerate(workers):
             if worker.poll() is not None:
-                logger.warning("process %s exited with %s; starting another", worker.pid, worker.returncode)
+                logger.warning(
+                    "process %s exited with %s; starting another", worker.pid, worker.returncode
+                )
                 workers[index] = spawn(fd, extra)
         time.sleep(0.5)
     for worker in workers:
