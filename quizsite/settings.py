@@ -202,6 +202,10 @@ if not DEBUG:
     if env_bool("BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# How often a live socket rejoins its groups and checks it missed nothing (after a
+# Redis restart, say).
+LIVE_HEARTBEAT_SECONDS = float(os.environ.get("LIVE_HEARTBEAT_SECONDS", "15"))
+
 # Socket frames larger than this are refused with an error, unread.
 QUIZ_MAX_FRAME_BYTES = 64 * 1024
 

@@ -6,10 +6,14 @@ same way in the SQLite pass of the suite and in the PostgreSQL pass.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -60,6 +64,7 @@ class Cluster:
             "DEBUG": "1",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "CONN_MAX_AGE": "60",
+            "LIVE_HEARTBEAT_SECONDS": "1",
         }
 
     def run(self, *args: str) -> str:
@@ -126,19 +131,30 @@ class Cluster:
 
 
 @contextmanager
-def running_cluster(size: int, log_dir: Path, name: str = "quizsite_cluster") -> Iterator[Cluster]:
-    """Fresh database, migrated and loaded, then `size` Daphne processes."""
+def running_cluster(
+    size: int,
+    log_dir: Path,
+    name: str = "quizsite_cluster",
+    redis_url: str = REDIS_URL,
+    postgres_port: int | None = None,
+) -> Iterator[Cluster]:
+    """Fresh database, migrated and loaded, then `size` Daphne processes.
+
+    `postgres_port` points the servers at another port (a proxy the test controls).
+    """
     require(postgres_reachable(), f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}")
     require(redis_reachable(), f"Redis is not reachable at {REDIS_URL}")
     import psycopg
     import redis
 
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    redis.Redis.from_url(redis_url).flushdb()
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
     base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
-    cluster = Cluster(database_url=f"{base}/{name}", redis_url=REDIS_URL, log_dir=log_dir)
+    if postgres_port is not None:
+        base = re.sub(r":\d+$", f":{postgres_port}", base)
+    cluster = Cluster(database_url=f"{base}/{name}", redis_url=redis_url, log_dir=log_dir)
     cluster.run("manage.py", "migrate", "--noinput", "-v0")
     cluster.run("manage.py", "load_content", "-v0")
     cluster.ports = [free_port() for _ in range(size)]
@@ -151,3 +167,102 @@ def running_cluster(size: int, log_dir: Path, name: str = "quizsite_cluster") ->
         cluster.stop()
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class RedisServer:
+    """A Redis server of the test's own, so a test may kill and restart it."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self.port = free_port()
+        self.log = log_dir / f"redis-{self.port}.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        require(shutil.which("redis-server") is not None, "redis-server is not installed")
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--logfile",
+                str(self.log),
+            ],
+        )
+        wait_for_port(self.port, self.process)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+class TcpProxy:
+    """Forwards a local port to PostgreSQL; `cut()` makes the database unreachable."""
+
+    def __init__(self, target_port: int = 5432) -> None:
+        self.port = free_port()
+        self.target_port = target_port
+        self.loop = asyncio.new_event_loop()
+        self.server: asyncio.base_events.Server | None = None
+        self.writers: set[asyncio.StreamWriter] = set()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def _call(self, coroutine: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(10)
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            writer.close()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            upstream_reader, upstream_writer = await asyncio.open_connection(
+                "127.0.0.1", self.target_port
+            )
+        except OSError:
+            writer.close()
+            return
+        self.writers.update({writer, upstream_writer})
+        await asyncio.gather(
+            self._pipe(reader, upstream_writer), self._pipe(upstream_reader, writer)
+        )
+
+    async def _start(self) -> None:
+        self.server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
+
+    async def _cut(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+        for writer in list(self.writers):
+            writer.transport.abort()
+        self.writers.clear()
+
+    def start(self) -> None:
+        self._call(self._start())
+
+    def cut(self) -> None:
+        self._call(self._cut())
+
+    def close(self) -> None:
+        self.cut()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django.utils import timezone
 
 from quiz.live import broadcast, presenters, services
@@ -32,6 +34,8 @@ class LiveConsumer(GuardedConsumer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.joined_groups: list[str] = []
+        self.shown_version: int | None = None
+        self.heartbeat: asyncio.Task[None] | None = None
 
     def render_notice(self, message: str) -> str:
         return presenters.render_player_notice(message)
@@ -40,11 +44,53 @@ class LiveConsumer(GuardedConsumer):
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
             self.joined_groups.append(group)
+        if self.heartbeat is None:
+            self.heartbeat = asyncio.create_task(self.keep_in_sync())
 
     async def disconnect(self, code: int) -> None:
+        if self.heartbeat is not None:
+            self.heartbeat.cancel()
         for group in self.joined_groups:
             await self.channel_layer.group_discard(group, self.channel_name)
         self.joined_groups.clear()
+
+    async def keep_in_sync(self) -> None:
+        """Rejoin the groups now and then and redraw if a change went unheard.
+
+        A restarted Redis forgets every group membership, and an announcement sent
+        while it was down is lost; the state is in the database, so this heals both.
+        """
+        interval = settings.LIVE_HEARTBEAT_SECONDS
+        await asyncio.sleep(random.uniform(0, interval))  # noqa: S311 - spreading load
+        while True:
+            try:
+                for group in self.joined_groups:
+                    await self.channel_layer.group_add(group, self.channel_name)
+                if await self.current_version() != self.shown_version:
+                    await self.resync()
+            except Exception:
+                logger.warning("live heartbeat failed on %s", self.scope.get("path"), exc_info=True)
+            await asyncio.sleep(interval)
+
+    @database_sync_to_async
+    def current_version(self) -> int:
+        return LiveSession.objects.values_list("version", flat=True).get(pk=self.session.pk)
+
+    async def resync(self) -> None:
+        raise NotImplementedError
+
+    async def live_changed(self, event: dict[str, Any]) -> None:
+        try:
+            await self.resync()
+        except Exception:
+            # The database may be out of reach for a moment: say so, keep the socket;
+            # the heartbeat redraws once it is back (the shown version is behind).
+            logger.exception("live redraw failed on %s", self.scope.get("path"))
+            await self.send(
+                text_data=self.render_notice(
+                    "Live updates are delayed; nothing is lost. This screen catches up by itself."
+                )
+            )
 
     @database_sync_to_async
     def load_session(self) -> LiveSession | None:
@@ -103,9 +149,6 @@ class LiveHostConsumer(LiveConsumer):
             session=self.session, actor=self.scope.get("user"), action=action, player_id=player_id
         )
 
-    async def live_changed(self, event: dict[str, Any]) -> None:
-        await self.send_view()
-
     async def live_answered(self, event: dict[str, Any]) -> None:
         # Hundreds of answers land within a second: refresh the count a few times
         # a second from a background task, never once per answer.
@@ -125,9 +168,12 @@ class LiveHostConsumer(LiveConsumer):
 
     async def send_view(self) -> None:
         session, html = await self.render_view()
-        self.session = session
+        self.session, self.shown_version = session, session.version
         await self.send(text_data=html)
         self.schedule_reveal(session)
+
+    async def resync(self) -> None:
+        await self.send_view()
 
     @database_sync_to_async
     def render_view(self) -> tuple[LiveSession, str]:
@@ -181,7 +227,7 @@ class LivePlayerConsumer(LiveConsumer):
         if revealed is not None:
             await broadcast.changed(revealed)
         else:
-            await self.send(text_data=await self.render_view())
+            await self.send_view()
 
     @database_sync_to_async
     def load_player(self, session: LiveSession) -> Player | None:
@@ -206,15 +252,20 @@ class LivePlayerConsumer(LiveConsumer):
         session = LiveSession.objects.select_related("quiz").get(pk=self.session.pk)
         return presenters.render_player(session, outcome.player, outcome=outcome)
 
-    async def live_changed(self, event: dict[str, Any]) -> None:
-        await self.send(text_data=await self.render_view())
-
     async def live_kicked(self, event: dict[str, Any]) -> None:
         self.player.kicked = True
-        await self.send(text_data=await self.render_view())
+        await self.send_view()
         await self.refuse("kicked by the host")
 
+    async def send_view(self) -> None:
+        version, html = await self.render_view()
+        self.shown_version = version
+        await self.send(text_data=html)
+
+    async def resync(self) -> None:
+        await self.send_view()
+
     @database_sync_to_async
-    def render_view(self) -> str:
+    def render_view(self) -> tuple[int, str]:
         session = LiveSession.objects.select_related("quiz").get(pk=self.session.pk)
-        return presenters.render_player(session, self.player)
+        return session.version, presenters.render_player(session, self.player)
