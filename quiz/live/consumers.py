@@ -14,6 +14,7 @@ import asyncio
 import logging
 import random
 from typing import Any
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from django.conf import settings
@@ -79,6 +80,19 @@ class LiveConsumer(GuardedConsumer):
     async def resync(self) -> None:
         raise NotImplementedError
 
+    def page_is_current(self, session: LiveSession) -> bool:
+        """Whether the page that opened this socket already shows this version.
+
+        Redrawing a page that is already right would swap its buttons out from under
+        a finger or the keyboard focus; a reconnect after changes carries an older
+        version and gets the redraw.
+        """
+        shown = parse_qs(self.scope.get("query_string", b"").decode()).get("v", [""])[0]
+        if shown.isdigit() and int(shown) == session.version:
+            self.shown_version = session.version
+            return True
+        return False
+
     async def live_changed(self, event: dict[str, Any]) -> None:
         try:
             await self.resync()
@@ -127,7 +141,10 @@ class LiveHostConsumer(LiveConsumer):
         await self.join_groups(
             broadcast.group_for(session.pk), broadcast.host_group_for(session.pk)
         )
-        await self.send_view()
+        if self.page_is_current(session):
+            self.schedule_reveal(session)
+        else:
+            await self.send_view()
 
     async def disconnect(self, code: int) -> None:
         for task in (self.timer, self.count_task):
@@ -226,7 +243,7 @@ class LivePlayerConsumer(LiveConsumer):
         revealed = await self.reveal_if_due()
         if revealed is not None:
             await broadcast.changed(revealed)
-        else:
+        elif not self.page_is_current(session):
             await self.send_view()
 
     @database_sync_to_async

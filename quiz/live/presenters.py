@@ -197,6 +197,14 @@ def render_player(
     oob: bool = True,
 ) -> str:
     snapshot, shared = snapshot_at(session)
+    if request is not None:
+        # A full page: its forms must also work as plain posts, so they carry this
+        # browser's CSRF token, which the shared socket rendering cannot.
+        shared = mark_safe(  # noqa: S308 - our own template output, escaped by Django
+            render_to_string(
+                "quiz/live/partials/player_shared.html", {"snap": snapshot}, request=request
+            )
+        )
     own_answer = None
     if snapshot.question is not None and snapshot.session.state == State.QUESTION:
         own_answer = (

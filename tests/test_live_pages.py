@@ -1,0 +1,70 @@
+"""The live pages over plain HTTP, and sockets that do not redraw a page that is right."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import Client
+from django.urls import reverse
+
+from quiz.live import services as live
+from quiz.live.models import LiveAnswer, LiveSession
+from quiz.models import Quiz
+from tests.conftest import socket_headers
+
+
+def open_room(quiz: Quiz) -> tuple[Any, LiveSession, str]:
+    host = get_user_model().objects.create_user("host", is_staff=True)
+    session = live.create_session(quiz=quiz, host=host)
+    store = SessionStore()
+    store.create()
+    live.join(code=session.join_code, nickname="Ada", session_key=store.session_key)
+    return host, session, store.session_key
+
+
+@pytest.mark.django_db
+def test_a_player_without_javascript_answers_with_the_pages_own_form(test_quiz: Quiz) -> None:
+    host, session, key = open_room(test_quiz)
+    session = live.advance(session=session, actor=host)
+    browser = Client(enforce_csrf_checks=True)
+    browser.cookies["sessionid"] = key
+    page = browser.get(reverse("live:play", args=[session.join_code])).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    correct = session.current_question.choices.get(is_correct=True)
+
+    response = browser.post(
+        reverse("live:answer", args=[session.join_code]),
+        {"csrfmiddlewaretoken": token, "question": correct.question_id, "choice": correct.pk},
+    )
+
+    assert response.status_code == 302
+    assert LiveAnswer.objects.get().is_correct
+    after = browser.get(response["Location"]).content.decode()
+    assert "Correct!" in after  # the only player answered, so the question closed
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_socket_opened_by_an_up_to_date_page_does_not_redraw_it(
+    asgi_application: Any, test_quiz: Quiz
+) -> None:
+    _, session, key = await sync_to_async(open_room)(test_quiz)
+    path = f"/ws/live/{session.join_code}/play/"
+    current = WebsocketCommunicator(
+        asgi_application, f"{path}?v={session.version}", headers=socket_headers(key)
+    )
+    assert (await current.connect())[0]
+    assert await current.receive_nothing(0.5)
+    await current.disconnect()
+
+    stale = WebsocketCommunicator(
+        asgi_application, f"{path}?v={session.version - 1}", headers=socket_headers(key)
+    )
+    assert (await stale.connect())[0]
+    assert "You're in" in await stale.receive_from(10)
+    await stale.disconnect()
