@@ -68,3 +68,44 @@ async def test_a_socket_opened_by_an_up_to_date_page_does_not_redraw_it(
     assert (await stale.connect())[0]
     assert "You're in" in await stale.receive_from(10)
     await stale.disconnect()
+
+
+@pytest.mark.django_db
+def test_an_instructor_starts_a_live_session_from_the_quizs_admin_page(
+    test_quiz: Quiz, admin_client: Client
+) -> None:
+    change_page = admin_client.get(reverse("admin:quiz_quiz_change", args=[test_quiz.pk]))
+    assert f"{reverse('live:index')}?quiz={test_quiz.pk}" in change_page.content.decode()
+
+    response = admin_client.post(
+        reverse("admin:quiz_quiz_changelist"),
+        {"action": "start_live_session", "_selected_action": [test_quiz.pk]},
+    )
+
+    session = LiveSession.objects.get()
+    assert session.quiz == test_quiz
+    assert response.status_code == 302
+    assert response["Location"] == reverse("live:host", args=[session.join_code])
+    host_page = admin_client.get(response["Location"]).content.decode()
+    assert session.join_code in host_page
+
+
+@pytest.mark.django_db
+def test_an_instructor_opens_a_lobby_from_the_live_page_with_speed_scoring_off(
+    test_quiz: Quiz, admin_client: Client
+) -> None:
+    form = admin_client.get(reverse("live:index"), {"quiz": test_quiz.pk}).content.decode()
+    assert "Seconds per question" in form
+
+    response = admin_client.post(
+        reverse("live:create"), {"quiz": test_quiz.pk, "seconds_per_question": 30}
+    )
+
+    session = LiveSession.objects.get()
+    assert response["Location"] == reverse("live:host", args=[session.join_code])
+    assert (session.seconds_per_question, session.speed_scoring, session.streak_bonus) == (
+        30,
+        False,
+        False,
+    )
+    assert re.fullmatch(r"\d{6}", session.join_code)
