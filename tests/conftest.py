@@ -166,6 +166,11 @@ def asgi_application() -> Any:
     return quizsite.asgi.application
 
 
+@pytest.fixture
+def application(asgi_application: Any) -> Any:
+    return asgi_application
+
+
 def socket_headers(session_key: str | None, origin: bytes = b"http://testserver") -> list:
     headers = [(b"origin", origin)]
     if session_key:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import importlib
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -117,22 +116,6 @@ def logged_in_cookie(user: AbstractBaseUser) -> str:
 
 
 # Fixtures
-
-
-@pytest.fixture
-def application() -> Any:
-    """The project's ASGI application, with "testserver" among the allowed origins.
-
-    AllowedHostsOriginValidator copies settings.ALLOWED_HOSTS when quizsite.asgi is
-    imported; Django's test setup adds "testserver" later. If anything imported the
-    module before the test environment was set up, build it again.
-    """
-    import quizsite.asgi
-
-    validator = quizsite.asgi.application.application_mapping["websocket"]
-    if "testserver" not in validator.allowed_origins:
-        importlib.reload(quizsite.asgi)
-    return quizsite.asgi.application
 
 
 @pytest.fixture(autouse=True)
