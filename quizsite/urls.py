@@ -9,7 +9,11 @@ admin.site.site_title = "quizsite"
 
 
 
-@ratelimit(key="ip", rate=settings.RATELIMIT_LOGIN, method="POST", block=False)
+def login_rate(group: str, request: HttpRequest) -> str:
+    return settings.RATELIMIT_LOGIN
+
+
+@ratelimit(key="ip", rate=login_rate, method="POST", block=False)
 def admin_login(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
     """The admin's own login, with password guessing slowed to a crawl."""
     if getattr(request, "limited", False):

@@ -25,7 +25,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits() -> Iterator[None]:
+def fresh_rate_limits(settings: Any) -> Iterator[None]:
+    # Same counts as production, over a day: a fixed one-minute window could roll
+    # over in the middle of a test and start counting again.
+    settings.RATELIMIT_JOIN = "30/d"
+    settings.RATELIMIT_LOGIN = "10/d"
     cache.clear()
     yield
     cache.clear()

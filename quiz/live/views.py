@@ -133,8 +133,12 @@ def _session_key(request: HttpRequest) -> str:
     return request.session.session_key or ""
 
 
+def join_rate(group: str, request: HttpRequest) -> str:
+    return settings.RATELIMIT_JOIN
+
+
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=settings.RATELIMIT_JOIN, method="POST", block=False)
+@ratelimit(key="ip", rate=join_rate, method="POST", block=False)
 def join(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("code", request.GET.get("code", ""))
     nickname = request.POST.get("nickname", "")
