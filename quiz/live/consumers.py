@@ -93,9 +93,12 @@ class LiveConsumer(GuardedConsumer):
             return True
         return False
 
+    async def redraw(self, event: dict[str, Any]) -> None:
+        await self.resync()
+
     async def live_changed(self, event: dict[str, Any]) -> None:
         try:
-            await self.resync()
+            await self.redraw(event)
         except Exception:
             # The database may be out of reach for a moment: say so, keep the socket;
             # the heartbeat redraws once it is back (the shown version is behind).
@@ -236,6 +239,7 @@ class LivePlayerConsumer(LiveConsumer):
             await self.refuse("kicked player")
             return
         self.session, self.player = session, player
+        self.answered_ids = await self.load_answered_ids()
         await self.join_groups(
             broadcast.group_for(session.pk), broadcast.player_group_for(player.pk)
         )
@@ -249,6 +253,10 @@ class LivePlayerConsumer(LiveConsumer):
     @database_sync_to_async
     def load_player(self, session: LiveSession) -> Player | None:
         return services.player_for(session=session, session_key=self.session_key())
+
+    @database_sync_to_async
+    def load_answered_ids(self) -> set[int]:
+        return set(self.player.answers.values_list("question_id", flat=True))
 
     async def handle(self, data: dict[str, Any]) -> str | None:
         action = data.get("action")
@@ -266,6 +274,7 @@ class LivePlayerConsumer(LiveConsumer):
         outcome = services.submit_answer(
             player=self.player, question_id=question_id, choice_id=choice_id
         )
+        self.answered_ids.add(outcome.answer.question_id)
         session = LiveSession.objects.select_related("quiz").get(pk=self.session.pk)
         return presenters.render_player(session, outcome.player, outcome=outcome)
 
@@ -274,15 +283,23 @@ class LivePlayerConsumer(LiveConsumer):
         await self.send_view()
         await self.refuse("kicked by the host")
 
-    async def send_view(self) -> None:
-        version, html = await self.render_view()
-        self.shown_version = version
+    async def redraw(self, event: dict[str, Any]) -> None:
+        # The announcement carries the version, so a thousand players render from the
+        # one cached snapshot of it without a query each.
+        await self.send_view(version=event["version"])
+
+    async def send_view(self, version: int | None = None) -> None:
+        shown, html = await self.render_view(version)
+        self.shown_version = shown
         await self.send(text_data=html)
 
     async def resync(self) -> None:
         await self.send_view()
 
     @database_sync_to_async
-    def render_view(self) -> tuple[int, str]:
-        session = LiveSession.objects.select_related("quiz").get(pk=self.session.pk)
-        return session.version, presenters.render_player(session, self.player)
+    def render_view(self, version: int | None) -> tuple[int, str]:
+        if version is None:
+            version = presenters.current_version(self.session.pk)
+        at = LiveSession(pk=self.session.pk, version=version)
+        html = presenters.render_player(at, self.player, answered_ids=self.answered_ids)
+        return version, html

@@ -9,7 +9,7 @@ The cache is a memo, not state: any process rebuilds it from the database.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
@@ -72,9 +72,11 @@ class Snapshot:
         return next((c for c in self.question.choices.all() if c.is_correct), None)
 
     def standing_of(self, player_id: int) -> Standing | None:
-        return self._by_player().get(player_id)
+        return self.by_player.get(player_id)
 
-    def _by_player(self) -> dict[int, Standing]:
+    @cached_property
+    def by_player(self) -> dict[int, Standing]:
+        # Built once per snapshot: a thousand players look themselves up in it.
         return {s.player_id: s for s in self.standings}
 
 
@@ -195,7 +197,10 @@ def render_player(
     outcome: services.AnswerOutcome | None = None,
     request: object = None,
     oob: bool = True,
+    answered_ids: set[int] | None = None,
 ) -> str:
+    """One player's screen. `session` needs only its pk and version (the snapshot has the
+    rest); `answered_ids`, when the caller knows them, spares a query per player."""
     snapshot, shared = snapshot_at(session)
     if request is not None:
         # A full page: its forms must also work as plain posts, so they carry this
@@ -207,11 +212,10 @@ def render_player(
         )
     own_answer = None
     if snapshot.question is not None and snapshot.session.state == State.QUESTION:
-        own_answer = (
-            outcome.answer
-            if outcome is not None
-            else player.answers.filter(question_id=snapshot.question.pk).first()
-        )
+        if outcome is not None:
+            own_answer = outcome.answer
+        elif answered_ids is None or snapshot.question.pk in answered_ids:
+            own_answer = player.answers.filter(question_id=snapshot.question.pk).first()
     elif snapshot.question is not None:
         own_answer = snapshot.answers.get(player.pk)
     standing = snapshot.standing_of(player.pk)
