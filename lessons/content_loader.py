@@ -91,7 +91,8 @@ def _load_lesson(data: dict[str, Any], created: Counter[str]) -> Lesson:
             callout_text=callout.get("text", ""),
         )
     # Sections are content only (nothing refers to them), so the file is the truth.
-    lesson.sections.filter(order__gt=len(sections)).delete()
+    if lesson.sections.filter(order__gt=len(sections)).delete()[0]:
+        lesson.touch()
     return lesson
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from lessons.highlight import highlight_code
 
@@ -31,6 +32,11 @@ class Lesson(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("lessons:detail", kwargs={"slug": self.slug})
+
+    def touch(self) -> None:
+        """Move updated_at, which keys the cached rendering of the lesson's sections."""
+        self.updated_at = timezone.now()
+        Lesson.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
 
 
 def validate_table(value: object) -> None:
@@ -101,6 +107,12 @@ class Section(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.code_html = highlight_code(self.code, self.language)
         super().save(*args, **kwargs)
+        self.lesson.touch()
+
+    def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        self.lesson.touch()
+        return deleted
 
     @property
     def paragraphs(self) -> list[str]:
