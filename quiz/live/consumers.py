@@ -269,14 +269,19 @@ class LivePlayerConsumer(LiveConsumer):
         await broadcast.answered(self.session)
         return html
 
-    @database_sync_to_async
-    def answer(self, question_id: object, choice_id: object) -> str:
+    async def answer(self, question_id: object, choice_id: object) -> str:
+        # Not thread-sensitive: a room's answers arrive together, and each waits on its
+        # own row lock and round trips, so they may overlap on the pool's threads.
+        score = database_sync_to_async(self.score_answer, thread_sensitive=False)
+        return await score(question_id, choice_id)
+
+    def score_answer(self, question_id: object, choice_id: object) -> str:
         outcome = services.submit_answer(
             player=self.player, question_id=question_id, choice_id=choice_id
         )
         self.answered_ids.add(outcome.answer.question_id)
-        session = LiveSession.objects.select_related("quiz").get(pk=self.session.pk)
-        return presenters.render_player(session, outcome.player, outcome=outcome)
+        at = LiveSession(pk=self.session.pk, version=outcome.player.session.version)
+        return presenters.render_player(at, outcome.player, outcome=outcome)
 
     async def live_kicked(self, event: dict[str, Any]) -> None:
         self.player.kicked = True

@@ -74,6 +74,8 @@ class Player(models.Model):
 
     class Meta:
         ordering = ["-score", "joined_at"]
+        # Ranks are counts of players ahead in the same session.
+        indexes = [models.Index(fields=["session", "kicked", "score"], name="player_rank")]
         constraints = [
             models.UniqueConstraint(
                 Lower("nickname"), "session", name="unique_nickname_per_session"

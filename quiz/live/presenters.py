@@ -21,6 +21,7 @@ from quiz.live.models import LiveAnswer, LiveSession, Player
 from quiz.models import Question
 
 BOARD_SIZE = 5
+HOST_ROSTER = 60
 PODIUM_SIZE = 3
 
 State = LiveSession.State
@@ -166,10 +167,13 @@ def render_host(session: LiveSession, *, request: object = None, oob: bool = Tru
     # Built fresh: the host screen also shows what changes between versions
     # (players joining, answers coming in), and there are only one or two hosts.
     snapshot = build_snapshot(session.pk)
+    players = list(services.active_players(snapshot.session).order_by("-joined_at")[:HOST_ROSTER])
     context = {
         "snap": snapshot,
         "session": snapshot.session,
-        "players": list(services.active_players(snapshot.session).order_by("joined_at")),
+        # The newest arrivals: a projector cannot show a whole school, and the host's
+        # every redraw would carry it.
+        "players": players,
         "answered": services.answer_count(snapshot.session),
         "oob": oob,
     }

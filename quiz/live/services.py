@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from quiz.live import scoring
@@ -362,10 +362,10 @@ def submit_answer(*, player: Player, question_id: object, choice_id: object) -> 
                 streak_after=scored.streak,
                 elapsed_ms=int(elapsed * 1000),
             )
-            Player.objects.filter(pk=locked.pk).update(
-                score=F("score") + scored.total, streak=scored.streak
-            )
-            locked.refresh_from_db(fields=["score", "streak"])
+            # The row is locked: the score read with it is the score to add to.
+            locked.score += scored.total
+            locked.streak = scored.streak
+            locked.save(update_fields=["score", "streak"])
     except IntegrityError:
         raise AnswerRefused("You already answered; your first answer counts.") from None
     logger.info(
