@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run run-scaled test lint install install-dev migrate content superuser audit clean
+.PHONY: help run run-scaled test lint install install-dev migrate content superuser audit clean bench bench-smoke
 WORKERS ?= 2
 
 help:
@@ -14,6 +14,8 @@ help:
 	@echo "make test     run the whole test suite (unit, consumer, browser) and ruff"
 	@echo "make run-scaled  WORKERS Daphne processes on one port (needs DATABASE_URL=postgres://... and REDIS_URL)"
 	@echo "make audit    pip-audit the pinned requirements (needs internet access)"
+	@echo "make bench    every benchmark (~30 min; PostgreSQL, Redis, wrk), see docs/performance.md"
+	@echo "make bench-smoke  the benchmarks' smoke test (~1 min)"
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -39,7 +41,7 @@ content: migrate
 
 run: content
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/ after 'make superuser')"
-	$(BIN)/daphne -b $(HOST) -p $(PORT) quizsite.asgi:application
+	$(BIN)/daphne -b $(HOST) -p $(PORT) --websocket_connect_timeout 30 quizsite.asgi:application
 
 run-scaled: content
 	$(BIN)/python -m quizsite.scaled --host $(HOST) --port $(PORT) --workers $(WORKERS)
@@ -53,6 +55,13 @@ lint: install-dev
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install-dev
+	@command -v wrk >/dev/null 2>&1 || echo "wrk not found (apt-get install wrk): HTTP benchmarks use the slower Python generator"
+	$(BIN)/python bench/run_all.py
+
+bench-smoke: install-dev
+	$(BIN)/python -m pytest tests/test_bench_smoke.py
 
 audit: install-dev
 	$(BIN)/pip install --quiet pip-audit

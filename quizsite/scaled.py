@@ -25,7 +25,18 @@ logger = logging.getLogger("quizsite.scaled")
 
 def spawn(fd: int, extra: list[str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [sys.executable, "-m", "daphne", "--fd", str(fd), *extra, "quizsite.asgi:application"],
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "--fd",
+            str(fd),
+            # A full room connects at once; Daphne's 5 s default drops handshakes.
+            "--websocket_connect_timeout",
+            "30",
+            *extra,
+            "quizsite.asgi:application",
+        ],
         pass_fds=[fd],
     )
 
