@@ -39,20 +39,21 @@ def _open_session(code: str) -> LiveSession:
         raise Http404(services.SessionNotFound.message) from None
 
 
+def _index_page(request: HttpRequest, form: LiveSessionForm, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "quiz/live/index.html",
+        {"form": form, "open_sessions": services.open_sessions(), "join_url": _join_url(request)},
+        status=status,
+    )
+
+
 @staff_member_required
 def index(request: HttpRequest) -> HttpResponse:
     initial = {}
     if (quiz_id := request.GET.get("quiz", "")).isdigit():
         initial["quiz"] = int(quiz_id)
-    return render(
-        request,
-        "quiz/live/index.html",
-        {
-            "form": LiveSessionForm(initial=initial),
-            "open_sessions": services.open_sessions(),
-            "join_url": _join_url(request),
-        },
-    )
+    return _index_page(request, LiveSessionForm(initial=initial))
 
 
 @staff_member_required
@@ -60,30 +61,12 @@ def index(request: HttpRequest) -> HttpResponse:
 def create(request: HttpRequest) -> HttpResponse:
     form = LiveSessionForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "quiz/live/index.html",
-            {
-                "form": form,
-                "open_sessions": services.open_sessions(),
-                "join_url": _join_url(request),
-            },
-            status=400,
-        )
+        return _index_page(request, form, status=400)
     try:
         session = services.create_session(host=request.user, **form.cleaned_data)
     except services.LiveError as error:
         form.add_error(None, error.message)
-        return render(
-            request,
-            "quiz/live/index.html",
-            {
-                "form": form,
-                "open_sessions": services.open_sessions(),
-                "join_url": _join_url(request),
-            },
-            status=400,
-        )
+        return _index_page(request, form, status=400)
     return redirect(session)
 
 
