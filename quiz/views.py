@@ -13,22 +13,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lessons.selectors import published_quizzes, with_difficulty_mix
 from quiz import presenters, services
+from quiz.browser import session_key
 from quiz.models import Attempt, Quiz
 
 logger = logging.getLogger(__name__)
 
 
-def _session_key(request: HttpRequest, *, create: bool = False) -> str | None:
-    if create and not request.session.session_key:
-        request.session["student"] = True
-        request.session.save()
-    return request.session.session_key
-
-
 def _owned_attempt(request: HttpRequest, attempt_id: uuid.UUID) -> Attempt:
     try:
         return services.get_owned_attempt(
-            attempt_id=attempt_id, session_key=_session_key(request), user=request.user
+            attempt_id=attempt_id, session_key=session_key(request), user=request.user
         )
     except services.AttemptNotFound:
         raise Http404(services.AttemptNotFound.message) from None
@@ -39,7 +33,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(Quiz, slug=slug, published=True, lesson__published=True)
     annotated = with_difficulty_mix(published_quizzes(quiz.lesson).filter(pk=quiz.pk))[0]
     unfinished = (
-        services.attempts_owned_by(session_key=_session_key(request), user=request.user)
+        services.attempts_owned_by(session_key=session_key(request), user=request.user)
         .filter(quiz=quiz, finished_at__isnull=True)
         .first()
     )
@@ -50,7 +44,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(Quiz, slug=slug, published=True, lesson__published=True)
     attempt = services.start_attempt(
-        quiz=quiz, session_key=_session_key(request, create=True) or "", user=request.user
+        quiz=quiz, session_key=session_key(request, create=True) or "", user=request.user
     )
     return redirect(attempt)
 
@@ -118,6 +112,6 @@ def results(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
 @require_GET
 def my_attempts(request: HttpRequest) -> HttpResponse:
     attempts = services.with_scores(
-        services.attempts_owned_by(session_key=_session_key(request), user=request.user)
+        services.attempts_owned_by(session_key=session_key(request), user=request.user)
     )
     return render(request, "quiz/my_attempts.html", {"attempts": attempts[:200]})

@@ -73,9 +73,8 @@ class LiveConsumer(GuardedConsumer):
                 logger.warning("live heartbeat failed on %s", self.scope.get("path"), exc_info=True)
             await asyncio.sleep(interval)
 
-    @database_sync_to_async
-    def current_version(self) -> int:
-        return LiveSession.objects.values_list("version", flat=True).get(pk=self.session.pk)
+    async def current_version(self) -> int:
+        return await database_sync_to_async(presenters.current_version)(self.session.pk)
 
     async def resync(self) -> None:
         raise NotImplementedError

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from quiz.browser import session_key
 from quiz.live import broadcast, presenters, services
 from quiz.live.models import LiveSession
 from quiz.models import Quiz
@@ -109,13 +110,6 @@ def host_action(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(session)
 
 
-def _session_key(request: HttpRequest) -> str:
-    if not request.session.session_key:
-        request.session["player"] = True
-        request.session.save()
-    return request.session.session_key or ""
-
-
 def join_rate(group: str, request: HttpRequest) -> str:
     return settings.RATELIMIT_JOIN
 
@@ -134,7 +128,9 @@ def join(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         try:
             player = services.join(
-                code=code.replace(" ", ""), nickname=nickname, session_key=_session_key(request)
+                code=code.replace(" ", ""),
+                nickname=nickname,
+                session_key=session_key(request, create=True) or "",
             )
         except services.LiveError as refusal:
             logger.info("join refused: %s", refusal.code)
