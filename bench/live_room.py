@@ -63,8 +63,6 @@ SETUPS: dict[str, dict[str, Any]] = {
     "pg-redis-2-cma60": {"db": "postgres", "redis": True, "processes": 2, "conn_max_age": 60},
     "pg-redis-2-pool": {"db": "postgres", "redis": True, "processes": 2, "conn_max_age": 0,
                         "env": {"BENCH_DB_POOL": "1"}},
-    "embedded-throttled-layer": {"db": "sqlite", "redis": False, "processes": 1,
-                                 "conn_max_age": 0, "env": {"BENCH_CHANNEL_LAYER": "throttled"}},
 }
 DEFAULT_SETUPS = "embedded,pg-redis-2"
 DEFAULT_PLAYERS = "100,500,1000,2000"

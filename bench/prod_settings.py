@@ -4,9 +4,8 @@ Identical to `quizsite.settings` (read from the same environment: DEBUG=0,
 SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, CONN_MAX_AGE...) except that
 STATIC_ROOT can point at a temporary directory (BENCH_STATIC_ROOT), so that
 `collectstatic` for a benchmark never writes into the working tree, and that
-BENCH_DB_POOL=1 turns on Django's own psycopg connection pool (needs psycopg-pool),
-BENCH_CHANNEL_LAYER=throttled swaps in bench/fast_layer.py's in-memory layer, and
-BENCH_ASYNC_STATIC=1 swaps in bench/async_whitenoise.py's middleware: all three
+BENCH_DB_POOL=1 turns on Django's own psycopg connection pool (needs psycopg-pool)
+and BENCH_ASYNC_STATIC=1 swaps in bench/async_whitenoise.py's middleware: both
 to measure what docs/performance.md suggests before the app adopts it.
 """
 
@@ -26,11 +25,6 @@ if os.environ.get("BENCH_DB_POOL") == "1" and "postgresql" in DATABASES["default
         "min_size": 2,
         "max_size": int(os.environ.get("BENCH_DB_POOL_SIZE", "8")),
         "timeout": 10,
-    }
-
-if os.environ.get("BENCH_CHANNEL_LAYER") == "throttled" and not REDIS_URL:  # noqa: F405
-    CHANNEL_LAYERS = {
-        "default": {"BACKEND": "bench.fast_layer.ThrottledCleanInMemoryChannelLayer"}
     }
 
 if os.environ.get("BENCH_ASYNC_STATIC") == "1":

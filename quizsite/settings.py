@@ -115,7 +115,7 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "quiz.layers.SweepingInMemoryChannelLayer"}}
 
 # The cache holds rate-limit counters (join codes, admin login). One process: its
 # memory is shared by all its requests. Several processes: they share Redis.

@@ -242,4 +242,4 @@ def test_a_redis_url_selects_the_redis_channel_layer() -> None:
 def test_without_a_redis_url_the_site_uses_the_in_memory_channel_layer() -> None:
     loaded = loaded_settings(environment())
 
-    assert loaded["LAYER"] == "channels.layers.InMemoryChannelLayer"
+    assert loaded["LAYER"] == "quiz.layers.SweepingInMemoryChannelLayer"
