@@ -13,10 +13,10 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 
 from quiz import presenters, services
+from quiz.db import database_sync_to_async
 from quiz.models import Attempt
 from quiz.sockets import GuardedConsumer
 

@@ -13,6 +13,7 @@ import time
 from collections import deque
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
@@ -47,6 +48,15 @@ class GuardedConsumer(AsyncWebsocketConsumer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.recent_frames: deque[float] = deque()
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # channels' own dispatch first closes old database connections, a thread hop
+        # per message: a thousand per broadcast to a room. Our ORM calls keep their
+        # connection and drop it only when it broke (quiz/db.py).
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.throttled():

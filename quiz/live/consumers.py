@@ -16,11 +16,11 @@ import random
 from typing import Any
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
-from quiz.live import broadcast, presenters, services
+from quiz.db import database_sync_to_async
+from quiz.live import batching, broadcast, presenters, services
 from quiz.live.models import LiveSession, Player
 from quiz.sockets import GuardedConsumer
 
@@ -264,23 +264,12 @@ class LivePlayerConsumer(LiveConsumer):
             raise services.NotAllowed()
         if action != "answer":
             raise services.LiveError("Unknown action.")
-        html = await self.answer(data.get("question", ""), data.get("choice", ""))
-        await broadcast.answered(self.session)
-        return html
-
-    async def answer(self, question_id: object, choice_id: object) -> str:
-        # Not thread-sensitive: a room's answers arrive together, and each waits on its
-        # own row lock and round trips, so they may overlap on the pool's threads.
-        score = database_sync_to_async(self.score_answer, thread_sensitive=False)
-        return await score(question_id, choice_id)
-
-    def score_answer(self, question_id: object, choice_id: object) -> str:
-        outcome = services.submit_answer(
-            player=self.player, question_id=question_id, choice_id=choice_id
+        request = services.AnswerRequest(
+            self.player.pk, data.get("question", ""), data.get("choice", ""), timezone.now()
         )
-        self.answered_ids.add(outcome.answer.question_id)
-        at = LiveSession(pk=self.session.pk, version=outcome.player.session.version)
-        return presenters.render_player(at, outcome.player, outcome=outcome)
+        acknowledged = await batching.batcher_for(self.session.pk).submit(request)
+        self.answered_ids.add(acknowledged.question_id)
+        return acknowledged.html
 
     async def live_kicked(self, event: dict[str, Any]) -> None:
         self.player.kicked = True

@@ -6,10 +6,12 @@ server process can serve any client and a reconnect is a plain re-render.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
@@ -93,11 +95,6 @@ def active_players(session: LiveSession) -> QuerySet[Player]:
 
 def ranking(session: LiveSession) -> QuerySet[Player]:
     return active_players(session).order_by("-score", "joined_at", "pk")
-
-
-def rank_of(player: Player) -> int:
-    ahead = active_players(player.session).filter(score__gt=player.score).count()
-    return ahead + 1
 
 
 def questions_of(session: LiveSession) -> list[Question]:
@@ -320,62 +317,148 @@ class AnswerOutcome:
     bonus: int
 
 
+@dataclass(frozen=True)
+class AnswerRequest:
+    """One answer as a socket or a form received it; `received_at` is the server's clock."""
+
+    player_id: int
+    question_id: object
+    choice_id: object
+    received_at: datetime
+
+
 def submit_answer(*, player: Player, question_id: object, choice_id: object) -> AnswerOutcome:
     """Score one answer; exactly one per player and question, on the server's clock."""
-    now = timezone.now()
-    session = player.session
-    try:
-        question_pk = int(str(question_id))
-        choice_pk = int(str(choice_id))
-    except ValueError:
-        raise AnswerRefused("That answer could not be read.") from None
+    request = AnswerRequest(player.pk, question_id, choice_id, timezone.now())
+    (result,) = submit_answers(session_id=player.session_id, requests=[request])
+    if isinstance(result, LiveError):
+        raise result
+    return result
+
+
+def submit_answers(
+    *, session_id: int, requests: Sequence[AnswerRequest]
+) -> list[AnswerOutcome | LiveError]:
+    """Score many answers to one session in one transaction: a result per request, in order.
+
+    A room answers within seconds; one transaction, one lock on the session and a few
+    statements per batch instead of per answer is what lets a process keep up. Each
+    request is judged on its own: one refusal does not spoil the others.
+    """
     try:
         with transaction.atomic():
-            locked = Player.objects.select_for_update().select_related("session").get(pk=player.pk)
-            session = locked.session
-            if locked.kicked:
-                raise Kicked()
-            if session.state != State.QUESTION or session.current_question_id != question_pk:
-                raise AnswerRefused("This question is closed.")
-            if now > session.question_deadline + ANSWER_GRACE:
-                raise AnswerRefused("Time is up for this question.")
-            if locked.answers.filter(question_id=question_pk).exists():
-                raise AnswerRefused("You already answered; your first answer counts.")
-            choice = Choice.objects.filter(pk=choice_pk, question_id=question_pk).first()
-            if choice is None:
-                raise AnswerRefused("Pick one of this question's options.")
-            elapsed = max((now - session.question_opened_at).total_seconds(), 0.0)
-            scored = scoring.score_answer(
-                correct=choice.is_correct,
-                elapsed=elapsed,
-                timer=session.seconds_per_question,
-                previous_streak=locked.streak,
-                speed_scoring=session.speed_scoring,
-                streak_scoring=session.streak_bonus,
-            )
-            answer = LiveAnswer.objects.create(
-                player=locked,
-                question_id=question_pk,
-                choice=choice,
-                is_correct=choice.is_correct,
-                points=scored.total,
-                streak_after=scored.streak,
-                elapsed_ms=int(elapsed * 1000),
-            )
-            # The row is locked: the score read with it is the score to add to.
-            locked.score += scored.total
-            locked.streak = scored.streak
-            locked.save(update_fields=["score", "streak"])
+            return _score_batch(session_id, requests)
     except IntegrityError:
-        raise AnswerRefused("You already answered; your first answer counts.") from None
-    logger.info(
-        "live answer session=%s player=%s correct=%s points=%s",
-        session.join_code,
-        locked.pk,
-        answer.is_correct,
-        answer.points,
+        # Only a second answer from another process for the same player gets here
+        # (the rows are locked on PostgreSQL; SQLite writes one transaction at a time).
+        if len(requests) == 1:
+            return [AnswerRefused("You already answered; your first answer counts.")]
+        return [submit_answers(session_id=session_id, requests=[r])[0] for r in requests]
+
+
+def _score_batch(
+    session_id: int, requests: Sequence[AnswerRequest]
+) -> list[AnswerOutcome | LiveError]:
+    # The session's lock orders each batch against the reveal: no answer lands after it.
+    session = LiveSession.objects.select_for_update().get(pk=session_id)
+    players = {
+        p.pk: p
+        for p in Player.objects.select_for_update().filter(
+            session_id=session_id, pk__in={r.player_id for r in requests}
+        )
+    }
+    question_pk = session.current_question_id
+    choices = {c.pk: c for c in Choice.objects.filter(question_id=question_pk)}
+    answered = set(
+        LiveAnswer.objects.filter(player_id__in=players, question_id=question_pk).values_list(
+            "player_id", flat=True
+        )
     )
-    return AnswerOutcome(answer=answer, player=locked, rank=rank_of(locked), bonus=scored.bonus)
+    scored: list[tuple[LiveAnswer, int] | LiveError] = []
+    for request in requests:
+        try:
+            answer, bonus = _score_one(
+                session, players.get(request.player_id), request, choices, answered
+            )
+        except LiveError as error:
+            scored.append(error)
+            continue
+        answered.add(answer.player_id)
+        scored.append((answer, bonus))
+    new_answers = [item[0] for item in scored if not isinstance(item, LiveError)]
+    if new_answers:
+        LiveAnswer.objects.bulk_create(new_answers)
+        changed = {answer.player_id: answer.player for answer in new_answers}
+        Player.objects.bulk_update(changed.values(), ["score", "streak"])
+        scores = sorted(active_players(session).values_list("score", flat=True))
+    results: list[AnswerOutcome | LiveError] = []
+    for item in scored:
+        if isinstance(item, LiveError):
+            results.append(item)
+            continue
+        answer, bonus = item
+        ahead = len(scores) - bisect.bisect_right(scores, answer.player.score)
+        results.append(
+            AnswerOutcome(answer=answer, player=answer.player, rank=ahead + 1, bonus=bonus)
+        )
+        logger.info(
+            "live answer session=%s player=%s correct=%s points=%s",
+            session.join_code,
+            answer.player_id,
+            answer.is_correct,
+            answer.points,
+        )
+    return results
+
+
+def _score_one(
+    session: LiveSession,
+    player: Player | None,
+    request: AnswerRequest,
+    choices: dict[int, Choice],
+    answered: set[int],
+) -> tuple[LiveAnswer, int]:
+    try:
+        question_pk = int(str(request.question_id))
+        choice_pk = int(str(request.choice_id))
+    except ValueError:
+        raise AnswerRefused("That answer could not be read.") from None
+    if player is None:
+        raise NotAllowed("You are not a player of this session.")
+    if player.kicked:
+        raise Kicked()
+    if session.state != State.QUESTION or session.current_question_id != question_pk:
+        raise AnswerRefused("This question is closed.")
+    if request.received_at > session.question_deadline + ANSWER_GRACE:
+        raise AnswerRefused("Time is up for this question.")
+    if player.pk in answered:
+        raise AnswerRefused("You already answered; your first answer counts.")
+    choice = choices.get(choice_pk)
+    if choice is None:
+        raise AnswerRefused("Pick one of this question's options.")
+    elapsed = max((request.received_at - session.question_opened_at).total_seconds(), 0.0)
+    scored = scoring.score_answer(
+        correct=choice.is_correct,
+        elapsed=elapsed,
+        timer=session.seconds_per_question,
+        previous_streak=player.streak,
+        speed_scoring=session.speed_scoring,
+        streak_scoring=session.streak_bonus,
+    )
+    # The row is locked: the score read with it is the score to add to.
+    player.score += scored.total
+    player.streak = scored.streak
+    player.session = session
+    answer = LiveAnswer(
+        player=player,
+        question_id=question_pk,
+        choice=choice,
+        is_correct=choice.is_correct,
+        points=scored.total,
+        streak_after=scored.streak,
+        elapsed_ms=int(elapsed * 1000),
+    )
+    return answer, scored.bonus
 
 
 HOST_ACTIONS = ("start", "next", "reveal", "end", "kick")

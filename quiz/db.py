@@ -1,0 +1,45 @@
+"""The sockets' way into the ORM: `database_sync_to_async` that keeps its connection.
+
+channels' version closes the calling thread's connections before and after every
+call, and before every message a consumer handles, whenever they are older than
+CONN_MAX_AGE. That must be 0 here, because Django's HTTP side under ASGI runs each
+request in a new thread and would leak a persistent connection per request. The
+sockets' calls, though, run on a few long-lived threads (asgiref's one
+thread-sensitive thread and the event loop's executor), so each of those threads may
+keep its connection: opening one per call was a third of the socket thread's time
+(docs/performance.md). A connection that broke is closed here and reopened by the
+next call, as Django does between requests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asgiref.sync import SyncToAsync
+from django.db import connections
+
+
+def close_broken_connections() -> None:
+    """Django's `close_if_unusable_or_obsolete`, without the age limit."""
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is None:
+            continue
+        if connection.get_autocommit() != connection.settings_dict["AUTOCOMMIT"]:
+            connection.close()  # left inside a transaction by a failed call
+        elif connection.errors_occurred:
+            if connection.is_usable():
+                connection.errors_occurred = False
+            else:
+                connection.close()
+
+
+class SocketDatabaseSyncToAsync(SyncToAsync):
+    def thread_handler(self, loop: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().thread_handler(loop, *args, **kwargs)
+        finally:
+            close_broken_connections()
+
+
+# Used like channels' `database_sync_to_async`: as a decorator or a wrapper.
+database_sync_to_async = SocketDatabaseSyncToAsync

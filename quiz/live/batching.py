@@ -1,0 +1,105 @@
+"""Answers from this process's sockets, written to the database a batch at a time.
+
+A room answers within a few seconds. Each answer on its own would take a transaction,
+a lock and several round trips, queued one behind the other; here the answers that
+arrive while a batch is being written go together into the next one, so a quiet room
+still gets one-answer batches and a busy one gets fewer, larger transactions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from dataclasses import dataclass, field
+
+from quiz.db import database_sync_to_async
+from quiz.live import broadcast, presenters, services
+from quiz.live.models import LiveSession
+
+logger = logging.getLogger(__name__)
+
+MAX_BATCH = 250
+
+
+@dataclass(frozen=True)
+class Acknowledged:
+    question_id: int
+    html: str
+
+
+def score_and_render(
+    session_id: int, requests: list[services.AnswerRequest]
+) -> list[Acknowledged | services.LiveError]:
+    results = services.submit_answers(session_id=session_id, requests=requests)
+    rendered: list[Acknowledged | services.LiveError] = []
+    for result in results:
+        if isinstance(result, services.LiveError):
+            rendered.append(result)
+            continue
+        at = LiveSession(pk=session_id, version=result.player.session.version)
+        html = presenters.render_player(at, result.player, outcome=result)
+        rendered.append(Acknowledged(result.answer.question_id, html))
+    return rendered
+
+
+@dataclass
+class AnswerBatcher:
+    session_id: int
+    pending: list[tuple[services.AnswerRequest, asyncio.Future[Acknowledged]]] = field(
+        default_factory=list
+    )
+    writer: asyncio.Task[None] | None = None
+
+    async def submit(self, request: services.AnswerRequest) -> Acknowledged:
+        """The player's acknowledgement, once the answer is stored; a LiveError if refused."""
+        future: asyncio.Future[Acknowledged] = asyncio.get_running_loop().create_future()
+        self.pending.append((request, future))
+        if self.writer is None or self.writer.done():
+            self.writer = asyncio.create_task(self.write_all())
+        return await future
+
+    async def write_all(self) -> None:
+        while self.pending:
+            batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
+            await self.write(batch)
+
+    async def write(
+        self, batch: list[tuple[services.AnswerRequest, asyncio.Future[Acknowledged]]]
+    ) -> None:
+        # Not thread-sensitive: batches of different rooms may overlap on the pool.
+        write = database_sync_to_async(score_and_render, thread_sensitive=False)
+        try:
+            results = await write(self.session_id, [request for request, _ in batch])
+        except Exception as error:
+            logger.exception("writing %d live answers failed", len(batch))
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(error)
+            return
+        for (_, future), result in zip(batch, results, strict=True):
+            if future.done():
+                continue  # the socket closed while its answer was written
+            if isinstance(result, services.LiveError):
+                future.set_exception(result)
+            else:
+                future.set_result(result)
+        if any(isinstance(result, Acknowledged) for result in results):
+            try:
+                # One notice per batch: the host screen re-counts, never per answer.
+                await broadcast.answered(LiveSession(pk=self.session_id))
+            except Exception:
+                logger.warning("answer count notice failed", exc_info=True)
+
+
+# Per event loop: a server process has one, and each test its own.
+_batchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, AnswerBatcher]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def batcher_for(session_id: int) -> AnswerBatcher:
+    per_loop = _batchers.setdefault(asyncio.get_running_loop(), {})
+    if session_id not in per_loop:
+        per_loop[session_id] = AnswerBatcher(session_id)
+    return per_loop[session_id]

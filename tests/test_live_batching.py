@@ -1,0 +1,266 @@
+"""Answers written a batch at a time: quiz/live/services.py `submit_answers` and the
+per-process batcher in quiz/live/batching.py.
+
+A batch is one transaction, but every answer in it is judged on its own: a refusal
+never spoils the others, and the database keeps exactly one answer per player and
+question. Answers that arrive while a batch is being written go into the next one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import OperationalError, connections
+from django.utils import timezone
+
+from quiz.live import batching, services
+from quiz.live.models import LiveAnswer, LiveSession, Player
+from quiz.models import Choice, Question, Quiz
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+async def close_the_sync_threads_db_connection() -> AsyncIterator[None]:
+    yield
+    await sync_to_async(connections.close_all)()
+
+
+@pytest.fixture
+def teacher(db: None) -> AbstractBaseUser:
+    return get_user_model().objects.create_user("teacher", is_staff=True)
+
+
+@pytest.fixture
+def live(test_quiz: Quiz, teacher: AbstractBaseUser) -> LiveSession:
+    return services.create_session(quiz=test_quiz, host=teacher, speed_scoring=False)
+
+
+def join(session: LiveSession, nickname: str) -> Player:
+    return services.join(code=session.join_code, nickname=nickname, session_key=f"key-{nickname}")
+
+
+def open_first_question(session: LiveSession, teacher: AbstractBaseUser) -> Question:
+    opened = services.advance(session=session, actor=teacher)
+    return opened.current_question
+
+
+def choices(question: Question) -> tuple[Choice, Choice]:
+    right = question.choices.get(is_correct=True)
+    wrong = question.choices.filter(is_correct=False).first()
+    return right, wrong
+
+
+def request(player: Player, question: object, choice: object) -> services.AnswerRequest:
+    return services.AnswerRequest(player.pk, question, choice, timezone.now())
+
+
+def test_each_answer_in_a_batch_is_judged_on_its_own(
+    live: LiveSession, teacher: AbstractBaseUser
+) -> None:
+    ada, bob, cy, dee, eve = (join(live, name) for name in ("Ada", "Bob", "Cy", "Dee", "Eve"))
+    question = open_first_question(live, teacher)
+    right, wrong = choices(question)
+    other_question = live.quiz.questions.exclude(pk=question.pk).first()
+    services.kick(session=live, actor=teacher, player_id=eve.pk)
+
+    results = services.submit_answers(
+        session_id=live.pk,
+        requests=[
+            request(ada, question.pk, right.pk),
+            request(bob, question.pk, wrong.pk),
+            request(ada, question.pk, wrong.pk),  # Ada again, in the same batch
+            request(cy, question.pk, other_question.choices.first().pk),
+            request(dee, "x", right.pk),
+            request(eve, question.pk, right.pk),
+            request(cy, question.pk, right.pk),  # Cy's refusal did not use up her answer
+        ],
+    )
+
+    ada_result, bob_result, again, foreign, unreadable, kicked, cy_result = results
+    assert isinstance(ada_result, services.AnswerOutcome)
+    assert ada_result.answer.is_correct
+    assert ada_result.player.score == 1000
+    assert isinstance(bob_result, services.AnswerOutcome)
+    assert not bob_result.answer.is_correct
+    assert isinstance(again, services.AnswerRefused)
+    assert "first answer counts" in again.message
+    assert isinstance(foreign, services.AnswerRefused)
+    assert "this question's options" in foreign.message
+    assert isinstance(unreadable, services.AnswerRefused)
+    assert isinstance(kicked, services.Kicked)
+    assert isinstance(cy_result, services.AnswerOutcome)
+    stored = sorted(
+        LiveAnswer.objects.filter(question=question).values_list("player__nickname", "choice")
+    )
+    assert stored == [("Ada", right.pk), ("Bob", wrong.pk), ("Cy", right.pk)]
+    scores = dict(Player.objects.filter(session=live).values_list("nickname", "score"))
+    assert scores == {"Ada": 1000, "Bob": 0, "Cy": 1000, "Dee": 0, "Eve": 0}
+
+
+def test_ranks_in_a_batch_count_everybody_ahead_after_the_whole_batch(
+    live: LiveSession, teacher: AbstractBaseUser
+) -> None:
+    ada, bob, cy = (join(live, name) for name in ("Ada", "Bob", "Cy"))
+    question = open_first_question(live, teacher)
+    right, wrong = choices(question)
+
+    results = services.submit_answers(
+        session_id=live.pk,
+        requests=[
+            request(ada, question.pk, right.pk),
+            request(bob, question.pk, wrong.pk),
+            request(cy, question.pk, right.pk),
+        ],
+    )
+
+    assert [r.rank for r in results] == [1, 3, 1]  # Ada and Cy tie for first
+
+
+def test_an_answer_received_before_the_deadline_counts_even_if_written_after_it(
+    live: LiveSession, teacher: AbstractBaseUser
+) -> None:
+    ada, bob = join(live, "Ada"), join(live, "Bob")
+    question = open_first_question(live, teacher)
+    right, _ = choices(question)
+    received = timezone.now()
+    LiveSession.objects.filter(pk=live.pk).update(
+        question_deadline=received - services.ANSWER_GRACE / 2
+    )
+    late = received + services.ANSWER_GRACE
+
+    on_time, too_late = services.submit_answers(
+        session_id=live.pk,
+        requests=[
+            services.AnswerRequest(ada.pk, question.pk, right.pk, received),
+            services.AnswerRequest(bob.pk, question.pk, right.pk, late),
+        ],
+    )
+
+    assert isinstance(on_time, services.AnswerOutcome)
+    assert isinstance(too_late, services.AnswerRefused)
+    assert "Time is up" in too_late.message
+
+
+def test_a_batch_after_the_reveal_is_refused_whole(
+    live: LiveSession, teacher: AbstractBaseUser
+) -> None:
+    ada, bob = join(live, "Ada"), join(live, "Bob")
+    question = open_first_question(live, teacher)
+    right, _ = choices(question)
+    services.reveal(session=live, actor=teacher)
+
+    results = services.submit_answers(
+        session_id=live.pk,
+        requests=[request(ada, question.pk, right.pk), request(bob, question.pk, right.pk)],
+    )
+
+    assert all(isinstance(r, services.AnswerRefused) for r in results)
+    assert not LiveAnswer.objects.exists()
+
+
+async def test_answers_arriving_together_are_written_in_one_batch(
+    live: LiveSession, teacher: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    players = [await sync_to_async(join)(live, f"P{n}") for n in range(12)]
+    question = await sync_to_async(open_first_question)(live, teacher)
+    right, wrong = await sync_to_async(choices)(question)
+    batch_sizes: list[int] = []
+    real_submit = services.submit_answers
+
+    def counting_submit(**kwargs: object) -> list:
+        batch_sizes.append(len(kwargs["requests"]))
+        return real_submit(**kwargs)
+
+    monkeypatch.setattr(services, "submit_answers", counting_submit)
+    batcher = batching.batcher_for(live.pk)
+
+    replies = await asyncio.gather(
+        *(batcher.submit(request(p, question.pk, right.pk)) for p in players),
+        batcher.submit(request(players[0], question.pk, wrong.pk)),
+        return_exceptions=True,
+    )
+
+    assert batch_sizes == [13]
+    *acknowledged, second = replies
+    assert all(isinstance(a, batching.Acknowledged) for a in acknowledged)
+    assert all("Answer locked in" in a.html and a.question_id == question.pk for a in acknowledged)
+    assert isinstance(second, services.AnswerRefused)
+    assert await LiveAnswer.objects.filter(question=question).acount() == 12
+
+
+async def test_answers_arriving_during_a_write_go_into_the_next_batch(
+    live: LiveSession, teacher: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    players = [await sync_to_async(join)(live, f"P{n}") for n in range(5)]
+    question = await sync_to_async(open_first_question)(live, teacher)
+    right, _ = await sync_to_async(choices)(question)
+    batch_sizes: list[int] = []
+    real_submit = services.submit_answers
+    loop = asyncio.get_running_loop()
+    first_write_started = asyncio.Event()
+
+    def slow_submit(**kwargs: object) -> list:
+        batch_sizes.append(len(kwargs["requests"]))
+        loop.call_soon_threadsafe(first_write_started.set)
+        return real_submit(**kwargs)
+
+    monkeypatch.setattr(services, "submit_answers", slow_submit)
+    batcher = batching.batcher_for(live.pk)
+
+    first = asyncio.create_task(batcher.submit(request(players[0], question.pk, right.pk)))
+    await first_write_started.wait()
+    rest = [batcher.submit(request(p, question.pk, right.pk)) for p in players[1:]]
+    replies = await asyncio.gather(first, *rest)
+
+    assert batch_sizes[0] == 1
+    assert sum(batch_sizes) == 5
+    assert len(batch_sizes) <= 3  # the four latecomers did not go one by one
+    assert all(isinstance(r, batching.Acknowledged) for r in replies)
+
+
+async def test_a_failed_write_tells_every_waiting_socket_and_stores_nothing(
+    live: LiveSession, teacher: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    players = [await sync_to_async(join)(live, f"P{n}") for n in range(3)]
+    question = await sync_to_async(open_first_question)(live, teacher)
+    right, _ = await sync_to_async(choices)(question)
+
+    def database_gone(*args: object, **kwargs: object) -> None:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(LiveAnswer.objects, "bulk_create", database_gone)
+    batcher = batching.batcher_for(live.pk)
+
+    replies = await asyncio.gather(
+        *(batcher.submit(request(p, question.pk, right.pk)) for p in players),
+        return_exceptions=True,
+    )
+
+    assert all(isinstance(r, OperationalError) for r in replies)
+    assert not await LiveAnswer.objects.filter(question=question).aexists()
+    assert not await Player.objects.filter(session=live, score__gt=0).aexists()
+
+
+def test_time_since_opening_is_measured_from_when_the_answer_was_received(
+    test_quiz: Quiz, teacher: AbstractBaseUser
+) -> None:
+    session = services.create_session(quiz=test_quiz, host=teacher)
+    ada = join(session, "Ada")
+    question = open_first_question(session, teacher)
+    right, _ = choices(question)
+    opened = LiveSession.objects.get(pk=session.pk).question_opened_at
+    received = opened + timedelta(seconds=2)
+
+    (outcome,) = services.submit_answers(
+        session_id=session.pk,
+        requests=[services.AnswerRequest(ada.pk, question.pk, right.pk, received)],
+    )
+
+    assert outcome.answer.elapsed_ms == 2000
