@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from lessons import selectors
@@ -17,12 +18,12 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     lesson = get_object_or_404(Lesson, slug=slug, published=True)
+    # Read only when the page's cached body is missing (templates/lessons/detail.html).
+    quizzes = SimpleLazyObject(
+        lambda: selectors.with_difficulty_mix(selectors.published_quizzes(lesson))
+    )
     return render(
         request,
         "lessons/detail.html",
-        {
-            "lesson": lesson,
-            "sections": lesson.sections.all(),
-            "quizzes": selectors.with_difficulty_mix(selectors.published_quizzes(lesson)),
-        },
+        {"lesson": lesson, "sections": lesson.sections.all(), "quizzes": quizzes},
     )

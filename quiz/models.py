@@ -40,8 +40,25 @@ class Quiz(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:
+        moved_from = (
+            Quiz.objects.filter(pk=self.pk).exclude(lesson=self.lesson_id).first()
+            if self.pk
+            else None
+        )
+        super().save(*args, **kwargs)
+        # The lesson page caches its quiz cards under the lesson's updated_at.
+        self.lesson.touch()
+        if moved_from is not None:
+            moved_from.lesson.touch()
+
     def get_absolute_url(self) -> str:
         return reverse("quiz:detail", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        self.lesson.touch()
+        return deleted
 
     @property
     def is_practice(self) -> bool:
@@ -88,6 +105,12 @@ class Question(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.code_html = highlight_code(self.code, self.language)
         super().save(*args, **kwargs)
+        self.quiz.lesson.touch()  # question counts and difficulty mixes are on its page
+
+    def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        self.quiz.lesson.touch()
+        return deleted
 
     @property
     def prompt_paragraphs(self) -> list[str]:

@@ -131,6 +131,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered page fragments keyed by the content's version (see templates/lessons/): each
+# process keeps its own, which under ASGI also spares a cache connection per request.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
 RATELIMIT_JOIN = os.environ.get("RATELIMIT_JOIN", "30/m")
 RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10/m")
 

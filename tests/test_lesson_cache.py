@@ -8,6 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from lessons.models import Lesson, Section
+from quiz.models import Difficulty, Question, Quiz
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +48,72 @@ def test_reloading_the_content_file_refreshes_the_cached_sections(
     assert "Stale" in client.get(URL).content.decode()
     call_command("load_content", verbosity=0)
     assert "Optimization Tips" in client.get(URL).content.decode()
+
+
+# The quiz cards (modes, question counts, difficulty mixes) are cached with the sections
+
+
+def quiz_tables_read(queries: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in queries if "quiz_quiz" in q["sql"] or "quiz_question" in q["sql"]]
+
+
+def test_a_second_view_renders_the_quiz_cards_from_the_cache(
+    client: Client, seeded: None
+) -> None:
+    client.get(URL)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(URL).content.decode()
+    assert "5 questions" in page
+    assert quiz_tables_read(queries) == []
+    assert len(queries) == 1  # the lesson itself, whose updated_at keys the cache
+
+
+def test_a_renamed_quiz_shows_on_the_next_view(client: Client, practice_quiz: Quiz) -> None:
+    client.get(URL)
+    practice_quiz.title = "Warm-up round"
+    practice_quiz.save()
+    assert "Warm-up round" in client.get(URL).content.decode()
+
+
+def test_an_unpublished_quiz_leaves_the_page_on_the_next_view(
+    client: Client, practice_quiz: Quiz
+) -> None:
+    assert practice_quiz.get_absolute_url() in client.get(URL).content.decode()
+    practice_quiz.published = False
+    practice_quiz.save()
+    assert practice_quiz.get_absolute_url() not in client.get(URL).content.decode()
+
+
+def test_a_quiz_moved_to_another_lesson_leaves_this_page(
+    client: Client, practice_quiz: Quiz
+) -> None:
+    client.get(URL)
+    other = Lesson.objects.create(slug="other", title="Other", category="Django")
+    practice_quiz.lesson = other
+    practice_quiz.save()
+    assert practice_quiz.get_absolute_url() not in client.get(URL).content.decode()
+
+
+def test_an_added_and_a_deleted_question_change_the_count_on_the_next_view(
+    client: Client, practice_quiz: Quiz
+) -> None:
+    assert "5 questions" in client.get(URL).content.decode()
+    question = Question.objects.create(
+        quiz=practice_quiz, order=6, prompt="A new question?", difficulty=Difficulty.HARD
+    )
+    assert "6 questions" in client.get(URL).content.decode()
+    question.delete()
+    assert "5 questions" in client.get(URL).content.decode()
+
+
+def test_a_questions_new_difficulty_shows_in_the_mix_on_the_next_view(
+    client: Client, practice_quiz: Quiz
+) -> None:
+    client.get(URL)
+    for question in practice_quiz.questions.all():
+        question.difficulty = Difficulty.HARD
+        question.save()
+    cards = client.get(URL).content.decode().split('class="modes"')[1].split("</section>")[0]
+    practice_card = cards.split(practice_quiz.get_absolute_url())[1].split("</li>")[0]
+    assert ">5 hard<" in practice_card
+    assert "easy" not in practice_card
