@@ -32,6 +32,7 @@ from django.test import Client
 from django.utils import timezone
 
 from quiz.live import broadcast, presenters, services
+from quiz.live.consumers import LivePlayerConsumer
 from quiz.live.models import LiveAnswer, LiveSession, Player
 from quiz.models import Quiz
 
@@ -543,6 +544,38 @@ async def test_the_host_reveals_and_a_player_who_did_not_answer_hears_times_up(
     assert (await stored(live)).state == State.REVEAL
 
 
+async def test_a_reveal_renders_every_phone_from_the_one_snapshot_without_a_thread_hop_each(
+    application: Any,
+    question_open: LiveSession,
+    host_cookie: str,
+    ada_and_bob: tuple[Seat, Seat],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    live = question_open
+    ada, bob = ada_and_bob
+    hops: list[int | None] = []
+    real_render_view = LivePlayerConsumer.__dict__["render_view"]
+
+    async def counting_render_view(self: LivePlayerConsumer, version: int | None) -> Any:
+        hops.append(version)
+        return await real_render_view.__get__(self, LivePlayerConsumer)(version)
+
+    monkeypatch.setattr(LivePlayerConsumer, "render_view", counting_render_view)
+    carl = await sync_to_async(seat)(live, "Carl")
+    async with (
+        socket(application, host_path(live), host_cookie, greeting="Question 1") as host,
+        socket(application, play_path(live), ada.cookie, greeting="Question 1") as one,
+        socket(application, play_path(live), bob.cookie, greeting="Question 1") as two,
+        socket(application, play_path(live), carl.cookie, greeting="Question 1") as three,
+    ):
+        hops.clear()
+        await send(host, action="reveal")
+        for phone in (one, two, three):
+            await read_until(phone, "Time's up", "Correct answer: <strong>C: ASGI</strong>")
+
+    assert len(hops) <= 1, hops  # at most the first phone builds the snapshot
+
+
 async def test_the_timer_reveals_the_question_when_time_runs_out(
     application: Any,
     test_quiz: Quiz,
@@ -779,7 +812,7 @@ async def test_a_player_reconnecting_to_another_server_process_sees_the_same_sco
         await read_until(player, "Answer locked in")
     points = await score_of(ada)
 
-    presenters._cached.cache_clear()  # what a fresh server process starts with
+    presenters.snapshots.clear()  # what a fresh server process starts with
     async with socket(application, play_path(live), ada.cookie) as again:
         view = await read_until(again, "Answer locked in")
 

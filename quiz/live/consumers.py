@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -27,6 +28,29 @@ from quiz.sockets import GuardedConsumer
 logger = logging.getLogger(__name__)
 
 ANSWER_COUNT_COALESCE_SECONDS = 0.25
+VERSION_MEMO_SECONDS = 1.0
+VERSION_MEMO_MAX_SESSIONS = 1000
+
+# session id -> (when read, version): the heartbeats' shared answer, per process.
+_recent_versions: dict[int, tuple[float, int]] = {}
+# (session id, version) -> the one build of that snapshot the room's sockets wait for.
+_snapshot_builds: dict[tuple[int, int], asyncio.Future[Any]] = {}
+
+
+async def snapshot_built(session_id: int, version: int) -> None:
+    """Build a version's snapshot once per process, however many sockets ask at once."""
+    key = (session_id, version)
+    if presenters.snapshots.peek(key) is not None:
+        return
+    build = _snapshot_builds.get(key)
+    if build is None or build.get_loop() is not asyncio.get_running_loop():
+        build = asyncio.ensure_future(
+            database_sync_to_async(presenters.snapshots.get_or_build)(key)
+        )
+        _snapshot_builds[key] = build
+        build.add_done_callback(lambda done: _snapshot_builds.pop(key, None))
+    # Shielded: a socket closing while it waits must not cancel the others' build.
+    await asyncio.shield(build)
 
 
 class LiveConsumer(GuardedConsumer):
@@ -74,7 +98,16 @@ class LiveConsumer(GuardedConsumer):
             await asyncio.sleep(interval)
 
     async def current_version(self) -> int:
-        return await database_sync_to_async(presenters.current_version)(self.session.pk)
+        # Every socket's heartbeat asks; within a second one query answers a whole room.
+        now = time.monotonic()
+        known = _recent_versions.get(self.session.pk)
+        if known is not None and now - known[0] < VERSION_MEMO_SECONDS:
+            return known[1]
+        version = await database_sync_to_async(presenters.current_version)(self.session.pk)
+        if len(_recent_versions) > VERSION_MEMO_MAX_SESSIONS:
+            _recent_versions.clear()
+        _recent_versions[self.session.pk] = (now, version)
+        return version
 
     async def resync(self) -> None:
         raise NotImplementedError
@@ -282,9 +315,30 @@ class LivePlayerConsumer(LiveConsumer):
         await self.send_view(version=event["version"])
 
     async def send_view(self, version: int | None = None) -> None:
-        shown, html = await self.render_view(version)
-        self.shown_version = shown
+        html = None
+        if version is not None:
+            await snapshot_built(self.session.pk, version)
+            html = self.render_from_memory(version)
+        if html is None:
+            version, html = await self.render_view(version)
+        self.shown_version = version
         await self.send(text_data=html)
+
+    def render_from_memory(self, version: int) -> str | None:
+        """This version's screen, rendered on the event loop when this process already
+        built its snapshot: a reveal to a thousand phones then takes no thread hop each.
+        None when the database is needed."""
+        cached = presenters.snapshots.peek((self.session.pk, version))
+        if cached is None:
+            return None
+        snapshot, _ = cached
+        question = snapshot.question
+        if snapshot.session.state == LiveSession.State.QUESTION and (
+            question is not None and question.pk in self.answered_ids
+        ):
+            return None  # their own answer is on the screen, and it is read from the database
+        at = LiveSession(pk=self.session.pk, version=version)
+        return presenters.render_player(at, self.player, answered_ids=self.answered_ids)
 
     async def resync(self) -> None:
         await self.send_view()

@@ -8,8 +8,10 @@ The cache is a memo, not state: any process rebuilds it from the database.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
@@ -142,18 +144,44 @@ def _standings(session: LiveSession) -> list[Standing]:
     return standings
 
 
-@lru_cache(maxsize=64)
-def _cached(session_id: int, version: int) -> tuple[Snapshot, SafeString]:
-    snapshot = build_snapshot(session_id)
-    shared = mark_safe(  # noqa: S308 - our own template output, escaped by Django
-        render_to_string("quiz/live/partials/player_shared.html", {"snap": snapshot})
-    )
-    return snapshot, shared
+class SnapshotCache:
+    """The last few snapshots, by (session, version): built once per process, and
+    readable from the event loop without touching the database."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple[int, int], tuple[Snapshot, SafeString]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def peek(self, key: tuple[int, int]) -> tuple[Snapshot, SafeString] | None:
+        with self.lock:
+            return self.entries.get(key)
+
+    def get_or_build(self, key: tuple[int, int]) -> tuple[Snapshot, SafeString]:
+        found = self.peek(key)
+        if found is not None:
+            return found
+        snapshot = build_snapshot(key[0])
+        shared = mark_safe(  # noqa: S308 - our own template output, escaped by Django
+            render_to_string("quiz/live/partials/player_shared.html", {"snap": snapshot})
+        )
+        with self.lock:
+            self.entries[key] = (snapshot, shared)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return snapshot, shared
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+snapshots = SnapshotCache(size=64)
 
 
 def snapshot_at(session: LiveSession) -> tuple[Snapshot, SafeString]:
     """The snapshot at the session's version (or newer), built once per process."""
-    return _cached(session.pk, session.version)
+    return snapshots.get_or_build((session.pk, session.version))
 
 
 def current_version(session_id: int) -> int:
