@@ -6,7 +6,8 @@
 
 One invocation measures, one after the other, on one fresh PostgreSQL database
 with the seed content and the recommended production settings (DEBUG=0,
-SECRET_KEY, ALLOWED_HOSTS, collectstatic, REDIS_URL; CONN_MAX_AGE=0, the README's
+SECRET_KEY, ALLOWED_HOSTS, collectstatic, REDIS_URL; Django's psycopg pool with
+CONN_MAX_AGE=0, the README's
 default and what Django's docs require under ASGI):
 
   daphne-1            quizsite.asgi on one Daphne process
@@ -14,9 +15,8 @@ default and what Django's docs require under ASGI):
   gunicorn-wsgi-2     quizsite.wsgi on gunicorn, 2 sync workers   <- the baseline
   gunicorn-wsgi-2-cma60  the same with CONN_MAX_AGE=60: WSGI's best case (persistent
                       connections are only safe under WSGI)
-  daphne-1-pool       daphne-1 with Django's psycopg pool (BENCH_DB_POOL=1, see
-                      bench/prod_settings.py): a suggestion, measured before adoption
-  daphne-scaled-2-pool  the same on two processes
+  *-nopool            the three above without Django's psycopg pool (DATABASE_POOL=0):
+                      a new connection per request, as before the pool was adopted
   daphne-1-async-static  daphne-1 with an async-capable WhiteNoise middleware
                       (BENCH_ASYNC_STATIC=1, bench/async_whitenoise.py): a suggestion
   daphne-scaled-2-async-static  the same on two processes
@@ -57,8 +57,9 @@ CONFIG_SPECS: dict[str, tuple[str, str, dict[str, str]]] = {
     "daphne-scaled-2": ("scaled", "", {}),
     BASELINE: ("gunicorn", "quizsite.wsgi:application", {}),
     BEST_WSGI: ("gunicorn", "quizsite.wsgi:application", {"CONN_MAX_AGE": "60"}),
-    "daphne-1-pool": ("daphne", "quizsite.asgi:application", {"BENCH_DB_POOL": "1"}),
-    "daphne-scaled-2-pool": ("scaled", "", {"BENCH_DB_POOL": "1"}),
+    "daphne-1-nopool": ("daphne", "quizsite.asgi:application", {"DATABASE_POOL": "0"}),
+    "daphne-scaled-2-nopool": ("scaled", "", {"DATABASE_POOL": "0"}),
+    "gunicorn-wsgi-2-nopool": ("gunicorn", "quizsite.wsgi:application", {"DATABASE_POOL": "0"}),
     "daphne-1-async-static": ("daphne", "quizsite.asgi:application", {"BENCH_ASYNC_STATIC": "1"}),
     "daphne-scaled-2-async-static": ("scaled", "", {"BENCH_ASYNC_STATIC": "1"}),
     "hello-asgi": ("daphne", "bench.hello_asgi:application", {}),
@@ -66,14 +67,6 @@ CONFIG_SPECS: dict[str, tuple[str, str, dict[str, str]]] = {
 }
 CONFIGS = list(CONFIG_SPECS)
 SMOKE_CONFIGS = ["daphne-1", "daphne-scaled-2", BASELINE, "hello-asgi"]
-
-
-def pool_available() -> bool:
-    try:
-        import psycopg_pool  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def build_server(config: str, env: dict[str, str], log_dir: Path) -> common.Server:
@@ -216,9 +209,6 @@ def main() -> int:
     unknown = set(configs) - set(CONFIG_SPECS)
     if unknown:
         parser.error(f"unknown configs {sorted(unknown)}; choose from {CONFIGS}")
-    if not pool_available() and any(c.endswith("-pool") for c in configs):
-        common.progress("psycopg-pool is not installed: skipping the -pool configs")
-        configs = [c for c in configs if not c.endswith("-pool")]
 
     redis = common.redis_url(common.REDIS_DB["http"])
     common.require_services(postgres=True, redis_db=common.REDIS_DB["http"])
@@ -296,8 +286,8 @@ def main() -> int:
             "rounds": args.rounds,
             "generator": "wrk" if args.use_wrk else "python-httpx",
             "database": "postgresql (fresh, seed content)",
-            "env": "DEBUG=0, REDIS_URL, CONN_MAX_AGE=0 unless the config says otherwise, "
-            "collectstatic (manifest storage)",
+            "env": "DEBUG=0, REDIS_URL, CONN_MAX_AGE=0 and Django's psycopg pool unless "
+            "the config says otherwise, collectstatic (manifest storage)",
             "baseline": BASELINE,
         },
         "results": table,

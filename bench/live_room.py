@@ -61,8 +61,8 @@ SETUPS: dict[str, dict[str, Any]] = {
     # Not in the default run; each isolates one factor or measures one suggestion.
     "pg-redis-1": {"db": "postgres", "redis": True, "processes": 1, "conn_max_age": 0},
     "pg-redis-2-cma60": {"db": "postgres", "redis": True, "processes": 2, "conn_max_age": 60},
-    "pg-redis-2-pool": {"db": "postgres", "redis": True, "processes": 2, "conn_max_age": 0,
-                        "env": {"BENCH_DB_POOL": "1"}},
+    "pg-redis-2-nopool": {"db": "postgres", "redis": True, "processes": 2, "conn_max_age": 0,
+                          "env": {"DATABASE_POOL": "0"}},
 }
 DEFAULT_SETUPS = "embedded,pg-redis-2"
 DEFAULT_PLAYERS = "100,500,1000,2000"

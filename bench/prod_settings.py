@@ -4,9 +4,8 @@ Identical to `quizsite.settings` (read from the same environment: DEBUG=0,
 SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, CONN_MAX_AGE...) except that
 STATIC_ROOT can point at a temporary directory (BENCH_STATIC_ROOT), so that
 `collectstatic` for a benchmark never writes into the working tree, and that
-BENCH_DB_POOL=1 turns on Django's own psycopg connection pool (needs psycopg-pool)
-and BENCH_ASYNC_STATIC=1 swaps in bench/async_whitenoise.py's middleware: both
-to measure what docs/performance.md suggests before the app adopts it.
+BENCH_ASYNC_STATIC=1 swaps in bench/async_whitenoise.py's middleware, to measure
+a suggestion of docs/performance.md before the app adopts it.
 """
 
 from __future__ import annotations
@@ -18,14 +17,6 @@ from quizsite.settings import *  # noqa: F403
 
 if os.environ.get("BENCH_STATIC_ROOT"):
     STATIC_ROOT = Path(os.environ["BENCH_STATIC_ROOT"])
-
-if os.environ.get("BENCH_DB_POOL") == "1" and "postgresql" in DATABASES["default"]["ENGINE"]:  # noqa: F405
-    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405 - the pool replaces persistent ones
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {  # noqa: F405
-        "min_size": 2,
-        "max_size": int(os.environ.get("BENCH_DB_POOL_SIZE", "8")),
-        "timeout": 10,
-    }
 
 if os.environ.get("BENCH_ASYNC_STATIC") == "1":
     MIDDLEWARE = [

@@ -8,7 +8,9 @@ sockets' calls, though, run on a few long-lived threads (asgiref's one
 thread-sensitive thread and the event loop's executor), so each of those threads may
 keep its connection: opening one per call was a third of the socket thread's time
 (docs/performance.md). A connection that broke is closed here and reopened by the
-next call, as Django does between requests.
+next call, as Django does between requests. With Django's PostgreSQL pool each call
+hands its connection back instead, still open: a pooled connection kept by a thread
+that ends (each test's event loop has its own executor) would never come back.
 """
 
 from __future__ import annotations
@@ -19,12 +21,16 @@ from asgiref.sync import SyncToAsync
 from django.db import connections
 
 
-def close_broken_connections() -> None:
-    """Django's `close_if_unusable_or_obsolete`, without the age limit."""
+def release_connections() -> None:
+    """Keep each connection for the next call: hand it back to the pool if there is
+    one, else close it only if it broke (Django's `close_if_unusable_or_obsolete`
+    without the age limit)."""
     for connection in connections.all(initialized_only=True):
         if connection.connection is None:
             continue
-        if connection.get_autocommit() != connection.settings_dict["AUTOCOMMIT"]:
+        if getattr(connection, "pool", None) is not None:
+            connection.close()  # back to the pool, which keeps it open
+        elif connection.get_autocommit() != connection.settings_dict["AUTOCOMMIT"]:
             connection.close()  # left inside a transaction by a failed call
         elif connection.errors_occurred:
             if connection.is_usable():
@@ -38,7 +44,7 @@ class SocketDatabaseSyncToAsync(SyncToAsync):
         try:
             return super().thread_handler(loop, *args, **kwargs)
         finally:
-            close_broken_connections()
+            release_connections()
 
 
 # Used like channels' `database_sync_to_async`: as a decorator or a wrapper.

@@ -25,6 +25,9 @@ SETTINGS_VARIABLES = {
     "CSRF_TRUSTED_ORIGINS",
     "DATABASE_URL",
     "CONN_MAX_AGE",
+    "DATABASE_POOL",
+    "DATABASE_POOL_MIN_SIZE",
+    "DATABASE_POOL_MAX_SIZE",
     "REDIS_URL",
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
@@ -51,6 +54,8 @@ print(json.dumps({
     "HOST": database.get("HOST"),
     "PORT": database.get("PORT"),
     "USER": database.get("USER"),
+    "POOL": database.get("OPTIONS", {}).get("pool"),
+    "CONN_MAX_AGE": database["CONN_MAX_AGE"],
     "LAYER": layer["BACKEND"],
     "LAYER_HOSTS": layer.get("CONFIG", {}).get("hosts"),
     "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,
@@ -227,6 +232,45 @@ def test_without_a_database_url_the_site_uses_the_sqlite_file_beside_the_code() 
 
     assert loaded["ENGINE"] == "django.db.backends.sqlite3"
     assert loaded["NAME"] == str(ROOT / "db.sqlite3")
+
+
+# Connection pool ------------------------------------------------------------------------
+
+POSTGRES_URL = "postgres://quiz:pw@db.example.org:5432/quizsite"
+
+
+def test_postgresql_connections_come_from_djangos_pool() -> None:
+    loaded = loaded_settings(environment(DATABASE_URL=POSTGRES_URL))
+
+    assert loaded["POOL"] == {"min_size": 2, "max_size": 20, "timeout": 10}
+    assert loaded["CONN_MAX_AGE"] == 0
+
+
+def test_the_pool_size_is_read_from_the_environment() -> None:
+    loaded = loaded_settings(
+        environment(
+            DATABASE_URL=POSTGRES_URL, DATABASE_POOL_MIN_SIZE="4", DATABASE_POOL_MAX_SIZE="50"
+        )
+    )
+
+    assert loaded["POOL"] == {"min_size": 4, "max_size": 50, "timeout": 10}
+
+
+def test_the_pool_can_be_turned_off() -> None:
+    loaded = loaded_settings(environment(DATABASE_URL=POSTGRES_URL, DATABASE_POOL="0"))
+
+    assert loaded["POOL"] is None
+
+
+def test_persistent_connections_replace_the_pool_for_a_wsgi_only_deployment() -> None:
+    loaded = loaded_settings(environment(DATABASE_URL=POSTGRES_URL, CONN_MAX_AGE="60"))
+
+    assert loaded["POOL"] is None
+    assert loaded["CONN_MAX_AGE"] == 60
+
+
+def test_sqlite_has_no_pool() -> None:
+    assert loaded_settings(environment())["POOL"] is None
 
 
 # Channel layer --------------------------------------------------------------------------

@@ -1,9 +1,10 @@
-"""quiz/db.py: the sockets' ORM calls keep their thread's connection between calls, and
-drop one that broke so the next call opens a new one."""
+"""quiz/db.py: the sockets' ORM calls keep their connection between calls (their thread's
+own, or a pooled one handed back open), and drop one that broke so the next call opens
+a new one."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -23,16 +24,26 @@ async def close_the_sync_threads_db_connection() -> AsyncIterator[None]:
     await sync_to_async(connections.close_all)()
 
 
+def pooled() -> bool:
+    return getattr(connections["default"], "pool", None) is not None
+
+
 @pytest.fixture
-def opened() -> Iterator[list[str]]:
-    """The alias of every database connection opened, in any thread."""
-    aliases: list[str] = []
+def opened() -> Iterator[Callable[[], int]]:
+    """How many connections to the database server were opened since the test began,
+    in any thread (with Django's pool: how many the pool had to open)."""
+    if pooled():
+        pool = connections["default"].pool
+        before = pool.get_stats().get("connections_num", 0)
+        yield lambda: pool.get_stats().get("connections_num", 0) - before
+        return
+    created: list[str] = []
 
     def record(sender: object, connection: BaseDatabaseWrapper, **kwargs: object) -> None:
-        aliases.append(connection.alias)
+        created.append(connection.alias)
 
     connection_created.connect(record)
-    yield aliases
+    yield lambda: len(created)
     connection_created.disconnect(record)
 
 
@@ -49,30 +60,40 @@ def break_the_connection() -> None:
         query()
 
 
-async def test_calls_from_sockets_reuse_their_threads_connection(opened: list[str]) -> None:
+async def test_calls_from_sockets_reuse_their_connection(opened: Callable[[], int]) -> None:
+    await database_sync_to_async(query)()
+    before = opened()
+
     for _ in range(5):
         await database_sync_to_async(query)()
 
-    assert len(opened) <= 1  # none if an earlier test left this thread's connection open
+    assert opened() == before
 
 
-async def test_channels_own_wrapper_would_open_a_connection_per_call(opened: list[str]) -> None:
-    """Why quiz/db.py exists: with CONN_MAX_AGE=0 channels closes it after each call."""
+async def test_without_a_pool_channels_own_wrapper_opens_a_connection_per_call(
+    opened: Callable[[], int],
+) -> None:
+    """Why quiz/db.py exists: with CONN_MAX_AGE=0 channels closes it after each call
+    (Django's pool, on PostgreSQL, hands it back open instead)."""
     for _ in range(5):
         await channels_database_sync_to_async(query)()
 
-    assert len(opened) >= 4
+    if pooled():
+        assert opened() <= 1
+    else:
+        assert opened() >= 4
 
 
 async def test_a_broken_connection_is_replaced_on_the_next_call(
-    opened: list[str], monkeypatch: pytest.MonkeyPatch
+    opened: Callable[[], int],
 ) -> None:
     await database_sync_to_async(query)()
     await database_sync_to_async(break_the_connection)()
-    opened.clear()
+    before = opened()
 
     assert await database_sync_to_async(query)() == 1
-    assert opened == ["default"]
+    if not pooled():  # a pool may hand out another idle connection it already had
+        assert opened() == before + 1
 
 
 @pytest.fixture(autouse=True)
