@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,9 +36,14 @@ class Lesson(models.Model):
         return reverse("lessons:detail", kwargs={"slug": self.slug})
 
     def touch(self) -> None:
-        """Move updated_at, which keys the cached rendering of the lesson's sections."""
+        """Move updated_at, which keys the cached rendering of the lesson page's body."""
         self.updated_at = timezone.now()
         Lesson.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
+
+
+def touch_lessons(*lesson_ids: int | None) -> None:
+    """Lesson.touch() by id: for rows that may be on their way out with a delete."""
+    Lesson.objects.filter(pk__in=[pk for pk in lesson_ids if pk]).update(updated_at=timezone.now())
 
 
 def validate_table(value: object) -> None:
@@ -109,11 +116,12 @@ class Section(models.Model):
         super().save(*args, **kwargs)
         self.lesson.touch()
 
-    def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
-        deleted = super().delete(*args, **kwargs)
-        self.lesson.touch()
-        return deleted
-
     @property
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+
+# post_delete fires for each row of a queryset delete too (the admin's "delete selected").
+@receiver(post_delete, sender=Section)
+def section_deleted(sender: type[Section], instance: Section, **kwargs: object) -> None:
+    touch_lessons(instance.lesson_id)

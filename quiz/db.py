@@ -37,6 +37,10 @@ def release_connections() -> None:
                 connection.errors_occurred = False
             else:
                 connection.close()
+        else:
+            # CONN_HEALTH_CHECKS: the next call checks a kept connection first, so one
+            # that the server dropped meanwhile is replaced instead of failing that call.
+            connection.health_check_done = False
 
 
 class SocketDatabaseSyncToAsync(SyncToAsync):

@@ -7,10 +7,12 @@ from string import ascii_uppercase
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 
 from lessons.highlight import highlight_code
-from lessons.models import Lesson
+from lessons.models import Lesson, touch_lessons
 
 
 class Difficulty(models.TextChoices):
@@ -48,17 +50,10 @@ class Quiz(models.Model):
         )
         super().save(*args, **kwargs)
         # The lesson page caches its quiz cards under the lesson's updated_at.
-        self.lesson.touch()
-        if moved_from is not None:
-            moved_from.lesson.touch()
+        touch_lessons(self.lesson_id, moved_from and moved_from.lesson_id)
 
     def get_absolute_url(self) -> str:
         return reverse("quiz:detail", kwargs={"slug": self.slug})
-
-    def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
-        deleted = super().delete(*args, **kwargs)
-        self.lesson.touch()
-        return deleted
 
     @property
     def is_practice(self) -> bool:
@@ -104,13 +99,14 @@ class Question(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.code_html = highlight_code(self.code, self.language)
+        moved_from = (
+            Question.objects.filter(pk=self.pk).exclude(quiz=self.quiz_id).first()
+            if self.pk
+            else None
+        )
         super().save(*args, **kwargs)
-        self.quiz.lesson.touch()  # question counts and difficulty mixes are on its page
-
-    def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
-        deleted = super().delete(*args, **kwargs)
-        self.quiz.lesson.touch()
-        return deleted
+        # Question counts and difficulty mixes are on the lesson page.
+        touch_lessons(self.quiz.lesson_id, moved_from and moved_from.quiz.lesson_id)
 
     @property
     def prompt_paragraphs(self) -> list[str]:
@@ -223,6 +219,19 @@ class Response(models.Model):
     def __str__(self) -> str:
         verdict = "correct" if self.is_correct else "wrong"
         return f"{self.attempt}: question {self.question.order} {verdict}"
+
+
+# post_delete fires for each row of a queryset delete too (the admin's "delete selected").
+@receiver(post_delete, sender=Quiz)
+def quiz_deleted(sender: type[Quiz], instance: Quiz, **kwargs: object) -> None:
+    touch_lessons(instance.lesson_id)
+
+
+@receiver(post_delete, sender=Question)
+def question_deleted(sender: type[Question], instance: Question, **kwargs: object) -> None:
+    touch_lessons(
+        Quiz.objects.filter(pk=instance.quiz_id).values_list("lesson_id", flat=True).first()
+    )
 
 
 # The live classroom's models live in their own module; importing them here

@@ -57,9 +57,7 @@ def quiz_tables_read(queries: CaptureQueriesContext) -> list[str]:
     return [q["sql"] for q in queries if "quiz_quiz" in q["sql"] or "quiz_question" in q["sql"]]
 
 
-def test_a_second_view_renders_the_quiz_cards_from_the_cache(
-    client: Client, seeded: None
-) -> None:
+def test_a_second_view_renders_the_quiz_cards_from_the_cache(client: Client, seeded: None) -> None:
     client.get(URL)
     with CaptureQueriesContext(connection) as queries:
         page = client.get(URL).content.decode()
@@ -117,3 +115,49 @@ def test_a_questions_new_difficulty_shows_in_the_mix_on_the_next_view(
     practice_card = cards.split(practice_quiz.get_absolute_url())[1].split("</li>")[0]
     assert ">5 hard<" in practice_card
     assert "easy" not in practice_card
+
+
+def test_quizzes_deleted_in_bulk_leave_the_page_on_the_next_view(
+    client: Client, seeded: None
+) -> None:
+    empty = Quiz.objects.create(
+        lesson=Lesson.objects.get(), slug="extra", title="Extra round", order=9
+    )
+    assert "Extra round" in client.get(URL).content.decode()
+
+    Quiz.objects.filter(pk=empty.pk).delete()  # what the admin's "delete selected" does
+
+    assert "Extra round" not in client.get(URL).content.decode()
+
+
+def test_questions_deleted_in_bulk_change_the_count_on_the_next_view(
+    client: Client, practice_quiz: Quiz
+) -> None:
+    Question.objects.create(quiz=practice_quiz, order=6, prompt="Six?", difficulty="easy")
+    Question.objects.create(quiz=practice_quiz, order=7, prompt="Seven?", difficulty="easy")
+    assert "7 questions" in client.get(URL).content.decode()
+
+    Question.objects.filter(order__gte=6, quiz=practice_quiz).delete()
+
+    assert "5 questions" in client.get(URL).content.decode()
+
+
+def test_a_question_moved_to_another_lessons_quiz_leaves_this_pages_count(
+    client: Client, practice_quiz: Quiz
+) -> None:
+    other_lesson = Lesson.objects.create(slug="other", title="Other", category="Django")
+    other_quiz = Quiz.objects.create(lesson=other_lesson, slug="other-quiz", title="Other quiz")
+    assert "5 questions" in client.get(URL).content.decode()
+
+    question = practice_quiz.questions.order_by("order").last()
+    question.quiz = other_quiz
+    question.order = 1
+    question.save()
+
+    assert "4 questions" in client.get(URL).content.decode()
+
+
+def test_sections_deleted_in_bulk_disappear_on_the_next_view(client: Client, seeded: None) -> None:
+    client.get(URL)
+    Section.objects.filter(heading="Optimization Tips").delete()
+    assert "Optimization Tips" not in client.get(URL).content.decode()

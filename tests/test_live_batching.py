@@ -264,3 +264,53 @@ def test_time_since_opening_is_measured_from_when_the_answer_was_received(
     )
 
     assert outcome.answer.elapsed_ms == 2000
+
+
+def test_an_answer_received_before_its_question_opened_is_refused(
+    live: LiveSession, teacher: AbstractBaseUser
+) -> None:
+    ada = join(live, "Ada")
+    sent = timezone.now()
+    question = open_first_question(live, teacher)  # opens after the answer was sent
+    right, _ = choices(question)
+
+    (result,) = services.submit_answers(
+        session_id=live.pk,
+        requests=[services.AnswerRequest(ada.pk, question.pk, right.pk, sent)],
+    )
+
+    assert isinstance(result, services.AnswerRefused)
+    assert not LiveAnswer.objects.exists()
+
+
+async def test_a_stored_answer_is_acknowledged_even_when_its_screen_cannot_be_drawn(
+    live: LiveSession, teacher: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ada = await sync_to_async(join)(live, "Ada")
+    question = await sync_to_async(open_first_question)(live, teacher)
+    right, _ = await sync_to_async(choices)(question)
+
+    def snapshot_unavailable(*args: object, **kwargs: object) -> str:
+        raise OperationalError("connection pool timed out")
+
+    monkeypatch.setattr(batching.presenters, "render_player", snapshot_unavailable)
+
+    reply = await batching.batcher_for(live.pk).submit(request(ada, question.pk, right.pk))
+
+    assert reply.question_id == question.pk
+    assert "Answer locked in" in reply.html
+    assert await LiveAnswer.objects.filter(player_id=ada.pk).acount() == 1
+
+
+async def test_an_idle_rooms_batcher_is_not_kept(
+    live: LiveSession, teacher: AbstractBaseUser
+) -> None:
+    ada = await sync_to_async(join)(live, "Ada")
+    question = await sync_to_async(open_first_question)(live, teacher)
+    right, _ = await sync_to_async(choices)(question)
+    batcher = batching.batcher_for(live.pk)
+
+    await batcher.submit(request(ada, question.pk, right.pk))
+    await batcher.writer
+
+    assert batching.batcher_for(live.pk) is not batcher

@@ -28,6 +28,9 @@ class Acknowledged:
     html: str
 
 
+STORED_BUT_NOT_SHOWN = "Answer locked in. Your screen catches up at the reveal."
+
+
 def score_and_render(
     session_id: int, requests: list[services.AnswerRequest]
 ) -> list[Acknowledged | services.LiveError]:
@@ -37,10 +40,19 @@ def score_and_render(
         if isinstance(result, services.LiveError):
             rendered.append(result)
             continue
-        at = LiveSession(pk=session_id, version=result.player.session.version)
-        html = presenters.render_player(at, result.player, outcome=result)
-        rendered.append(Acknowledged(result.answer.question_id, html))
+        rendered.append(Acknowledged(result.answer.question_id, acknowledgement(result)))
     return rendered
+
+
+def acknowledgement(outcome: services.AnswerOutcome) -> str:
+    """The player's screen after their answer; the answer is stored by now, so a screen
+    that cannot be drawn (the database busy for the snapshot) still says it counted."""
+    at = LiveSession(pk=outcome.player.session_id, version=outcome.player.session.version)
+    try:
+        return presenters.render_player(at, outcome.player, outcome=outcome)
+    except Exception:
+        logger.exception("live answer stored but its screen failed player=%s", outcome.player.pk)
+        return presenters.render_player_notice(STORED_BUT_NOT_SHOWN)
 
 
 @dataclass
@@ -63,6 +75,10 @@ class AnswerBatcher:
         while self.pending:
             batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
             await self.write(batch)
+        # An idle room's batcher is not kept for the life of the process.
+        per_loop = _batchers.get(asyncio.get_running_loop(), {})
+        if per_loop.get(self.session_id) is self:
+            del per_loop[self.session_id]
 
     async def write(
         self, batch: list[tuple[services.AnswerRequest, asyncio.Future[Acknowledged]]]

@@ -106,7 +106,9 @@ class LiveConsumer(GuardedConsumer):
         version = await database_sync_to_async(presenters.current_version)(self.session.pk)
         if len(_recent_versions) > VERSION_MEMO_MAX_SESSIONS:
             _recent_versions.clear()
-        _recent_versions[self.session.pk] = (now, version)
+        known = _recent_versions.get(self.session.pk)
+        if known is None or known[1] <= version:  # a slower, older read must not win
+            _recent_versions[self.session.pk] = (now, version)
         return version
 
     async def resync(self) -> None:
@@ -328,17 +330,19 @@ class LivePlayerConsumer(LiveConsumer):
         """This version's screen, rendered on the event loop when this process already
         built its snapshot: a reveal to a thousand phones then takes no thread hop each.
         None when the database is needed."""
-        cached = presenters.snapshots.peek((self.session.pk, version))
-        if cached is None:
+        built = presenters.snapshots.peek((self.session.pk, version))
+        if built is None:
             return None
-        snapshot, _ = cached
+        snapshot, _ = built
         question = snapshot.question
         if snapshot.session.state == LiveSession.State.QUESTION and (
             question is not None and question.pk in self.answered_ids
         ):
             return None  # their own answer is on the screen, and it is read from the database
         at = LiveSession(pk=self.session.pk, version=version)
-        return presenters.render_player(at, self.player, answered_ids=self.answered_ids)
+        return presenters.render_player(
+            at, self.player, answered_ids=self.answered_ids, built=built
+        )
 
     async def resync(self) -> None:
         await self.send_view()

@@ -155,7 +155,10 @@ class SnapshotCache:
 
     def peek(self, key: tuple[int, int]) -> tuple[Snapshot, SafeString] | None:
         with self.lock:
-            return self.entries.get(key)
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+            return found
 
     def get_or_build(self, key: tuple[int, int]) -> tuple[Snapshot, SafeString]:
         found = self.peek(key)
@@ -230,10 +233,12 @@ def render_player(
     request: object = None,
     oob: bool = True,
     answered_ids: set[int] | None = None,
+    built: tuple[Snapshot, SafeString] | None = None,
 ) -> str:
     """One player's screen. `session` needs only its pk and version (the snapshot has the
-    rest); `answered_ids`, when the caller knows them, spares a query per player."""
-    snapshot, shared = snapshot_at(session)
+    rest); `answered_ids`, when the caller knows them, spares a query per player; `built`
+    is the snapshot when the caller already holds it (then nothing reads the database)."""
+    snapshot, shared = built if built is not None else snapshot_at(session)
     if request is not None:
         # A full page: its forms must also work as plain posts, so they carry this
         # browser's CSRF token, which the shared socket rendering cannot.

@@ -431,6 +431,8 @@ def _score_one(
         raise AnswerRefused("This question is closed.")
     if request.received_at > session.question_deadline + ANSWER_GRACE:
         raise AnswerRefused("Time is up for this question.")
+    if request.received_at < session.question_opened_at:
+        raise AnswerRefused("This question is closed.")  # sent before it was shown
     if player.pk in answered:
         raise AnswerRefused("You already answered; your first answer counts.")
     choice = choices.get(choice_pk)
