@@ -38,8 +38,10 @@ urlpatterns = [
     path("wait/sync/", wait_sync),
 ]
 
-from django.core.asgi import get_asgi_application  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
-application = get_asgi_application()
+from quizsite.handlers import OneHopASGIHandler  # noqa: E402
+
+# The handler quizsite.asgi serves HTTP with: what the site's own pages would get.
+application = OneHopASGIHandler()
 wsgi_application = get_wsgi_application()
