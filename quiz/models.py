@@ -149,6 +149,10 @@ class Choice(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        touch_lessons(lesson_of_question(self.question_id))  # see services.questions_of
+
     @property
     def letter(self) -> str:
         """A, B, C... by position among the question's choices."""
@@ -231,6 +235,17 @@ def quiz_deleted(sender: type[Quiz], instance: Quiz, **kwargs: object) -> None:
 def question_deleted(sender: type[Question], instance: Question, **kwargs: object) -> None:
     touch_lessons(
         Quiz.objects.filter(pk=instance.quiz_id).values_list("lesson_id", flat=True).first()
+    )
+
+
+@receiver(post_delete, sender=Choice)
+def choice_deleted(sender: type[Choice], instance: Choice, **kwargs: object) -> None:
+    touch_lessons(lesson_of_question(instance.question_id))
+
+
+def lesson_of_question(question_id: int) -> int | None:
+    return (
+        Question.objects.filter(pk=question_id).values_list("quiz__lesson_id", flat=True).first()
     )
 
 

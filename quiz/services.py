@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
@@ -109,12 +112,31 @@ def get_owned_attempt(*, attempt_id: object, session_key: str | None, user: Owne
 
 
 def questions_of(quiz: Quiz) -> list[Question]:
-    """The quiz's questions in order, each with its choices lettered A, B, C..."""
+    """The quiz's questions in order, each with its choices lettered A, B, C...
+
+    Read once per process and content version: every save or delete of a lesson's
+    quizzes, questions and choices moves the lesson's updated_at, which is in the key.
+    The list and its objects are shared between requests, so nobody may change them.
+    """
+    key = (quiz.pk, quiz.lesson.updated_at)
+    with _questions_lock:
+        cached = _questions.get(key)
+    if cached is not None:
+        return cached
     questions = list(quiz.questions.prefetch_related("choices"))
     for question in questions:
         for position, choice in enumerate(question.choices.all()):
             choice.position = position
+    with _questions_lock:
+        _questions[key] = questions
+        while len(_questions) > QUESTIONS_CACHE_SIZE:
+            _questions.popitem(last=False)
     return questions
+
+
+QUESTIONS_CACHE_SIZE = 64
+_questions: OrderedDict[tuple[int, datetime], list[Question]] = OrderedDict()
+_questions_lock = threading.Lock()
 
 
 def first_unanswered(attempt: Attempt) -> Question | None:
@@ -246,7 +268,7 @@ def score_of(attempt: Attempt) -> Score:
     return Score(
         correct=sum(responses),
         answered=len(responses),
-        total=attempt.quiz.questions.count(),
+        total=len(questions_of(attempt.quiz)),
     )
 
 
