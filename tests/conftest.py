@@ -11,15 +11,18 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+from asgiref.sync import sync_to_async
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 
 from quiz.models import Quiz
 
@@ -49,6 +52,20 @@ def practice_quiz(seeded: None) -> Quiz:
 @pytest.fixture
 def test_quiz(seeded: None) -> Quiz:
     return Quiz.objects.get(slug="asgi-vs-wsgi-performance")
+
+
+@pytest.fixture
+def teacher(db: None) -> AbstractBaseUser:
+    """An instructor: Django staff, who may host live sessions."""
+    return get_user_model().objects.create_user("teacher", is_staff=True)
+
+
+@pytest.fixture
+async def sync_thread_connection_closed() -> AsyncIterator[None]:
+    """Socket ORM calls run in asgiref's one shared thread, which keeps its connection
+    (quiz/db.py); close it after each test, or the test database cannot be dropped."""
+    yield
+    await sync_to_async(connections.close_all)()
 
 
 @pytest.fixture

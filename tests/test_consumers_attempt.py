@@ -15,18 +15,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import connections
 
 from quiz import services
 from quiz.models import Attempt, Quiz, Response
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("sync_thread_connection_closed"),
+]
 
 ORIGIN = b"http://testserver"
 TIMEOUT = 10  # seconds a reply may take on a slow machine; not a performance bound
@@ -88,14 +89,6 @@ def new_session_key() -> str:
     session["student"] = True
     session.save()
     return session.session_key
-
-
-@pytest.fixture(autouse=True)
-async def close_the_sync_threads_db_connection() -> AsyncIterator[None]:
-    """The ORM's async calls run in one shared thread; close its connection after each test,
-    or the test database cannot be dropped at the end of the run."""
-    yield
-    await sync_to_async(connections.close_all)()
 
 
 @pytest.fixture

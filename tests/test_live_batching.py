@@ -9,32 +9,23 @@ question. Answers that arrive while a batch is being written go into the next on
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import OperationalError, connections
+from django.db import OperationalError
 from django.utils import timezone
 
 from quiz.live import batching, services
 from quiz.live.models import LiveAnswer, LiveSession, Player
 from quiz.models import Choice, Question, Quiz
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-async def close_the_sync_threads_db_connection() -> AsyncIterator[None]:
-    yield
-    await sync_to_async(connections.close_all)()
-
-
-@pytest.fixture
-def teacher(db: None) -> AbstractBaseUser:
-    return get_user_model().objects.create_user("teacher", is_staff=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("sync_thread_connection_closed"),
+]
 
 
 @pytest.fixture
@@ -165,58 +156,70 @@ def test_a_batch_after_the_reveal_is_refused_whole(
     assert not LiveAnswer.objects.exists()
 
 
-async def test_answers_arriving_together_are_written_in_one_batch(
-    live: LiveSession, teacher: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    players = [await sync_to_async(join)(live, f"P{n}") for n in range(12)]
+@dataclass
+class Room:
+    players: list[Player]
+    question: Question
+    right: Choice
+    wrong: Choice
+
+
+async def room_on_question_1(live: LiveSession, teacher: AbstractBaseUser, size: int) -> Room:
+    players = [await sync_to_async(join)(live, f"P{n}") for n in range(size)]
     question = await sync_to_async(open_first_question)(live, teacher)
     right, wrong = await sync_to_async(choices)(question)
-    batch_sizes: list[int] = []
+    return Room(players, question, right, wrong)
+
+
+@pytest.fixture
+def batch_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The size of every batch written, in order; the first is recorded as it starts."""
+    sizes: list[int] = []
     real_submit = services.submit_answers
 
     def counting_submit(**kwargs: object) -> list:
-        batch_sizes.append(len(kwargs["requests"]))
+        sizes.append(len(kwargs["requests"]))
         return real_submit(**kwargs)
 
     monkeypatch.setattr(services, "submit_answers", counting_submit)
+    return sizes
+
+
+async def test_answers_arriving_together_are_written_in_one_batch(
+    live: LiveSession, teacher: AbstractBaseUser, batch_sizes: list[int]
+) -> None:
+    room = await room_on_question_1(live, teacher, 12)
     batcher = batching.batcher_for(live.pk)
 
     replies = await asyncio.gather(
-        *(batcher.submit(request(p, question.pk, right.pk)) for p in players),
-        batcher.submit(request(players[0], question.pk, wrong.pk)),
+        *(batcher.submit(request(p, room.question.pk, room.right.pk)) for p in room.players),
+        batcher.submit(request(room.players[0], room.question.pk, room.wrong.pk)),
         return_exceptions=True,
     )
 
     assert batch_sizes == [13]
     *acknowledged, second = replies
     assert all(isinstance(a, batching.Acknowledged) for a in acknowledged)
-    assert all("Answer locked in" in a.html and a.question_id == question.pk for a in acknowledged)
+    assert all(
+        "Answer locked in" in a.html and a.question_id == room.question.pk for a in acknowledged
+    )
     assert isinstance(second, services.AnswerRefused)
-    assert await LiveAnswer.objects.filter(question=question).acount() == 12
+    assert await LiveAnswer.objects.filter(question=room.question).acount() == 12
 
 
 async def test_answers_arriving_during_a_write_go_into_the_next_batch(
-    live: LiveSession, teacher: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+    live: LiveSession, teacher: AbstractBaseUser, batch_sizes: list[int]
 ) -> None:
-    players = [await sync_to_async(join)(live, f"P{n}") for n in range(5)]
-    question = await sync_to_async(open_first_question)(live, teacher)
-    right, _ = await sync_to_async(choices)(question)
-    batch_sizes: list[int] = []
-    real_submit = services.submit_answers
-    loop = asyncio.get_running_loop()
-    first_write_started = asyncio.Event()
-
-    def slow_submit(**kwargs: object) -> list:
-        batch_sizes.append(len(kwargs["requests"]))
-        loop.call_soon_threadsafe(first_write_started.set)
-        return real_submit(**kwargs)
-
-    monkeypatch.setattr(services, "submit_answers", slow_submit)
+    room = await room_on_question_1(live, teacher, 5)
     batcher = batching.batcher_for(live.pk)
 
-    first = asyncio.create_task(batcher.submit(request(players[0], question.pk, right.pk)))
-    await first_write_started.wait()
-    rest = [batcher.submit(request(p, question.pk, right.pk)) for p in players[1:]]
+    first = asyncio.create_task(
+        batcher.submit(request(room.players[0], room.question.pk, room.right.pk))
+    )
+    async with asyncio.timeout(10):
+        while not batch_sizes:  # until the first batch is being written
+            await asyncio.sleep(0.001)
+    rest = [batcher.submit(request(p, room.question.pk, room.right.pk)) for p in room.players[1:]]
     replies = await asyncio.gather(first, *rest)
 
     assert batch_sizes[0] == 1

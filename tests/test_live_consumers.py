@@ -27,7 +27,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
@@ -36,7 +35,10 @@ from quiz.live.consumers import LivePlayerConsumer
 from quiz.live.models import LiveAnswer, LiveSession, Player
 from quiz.models import Quiz
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("sync_thread_connection_closed"),
+]
 
 ORIGIN = b"http://testserver"
 TIMEOUT = 10  # seconds a reply may take on a slow machine; not a performance bound
@@ -117,19 +119,6 @@ def logged_in_cookie(user: AbstractBaseUser) -> str:
 
 
 # Fixtures
-
-
-@pytest.fixture(autouse=True)
-async def close_the_sync_threads_db_connection() -> AsyncIterator[None]:
-    """The ORM's async calls run in one shared thread; close its connection after each test,
-    or the test database cannot be dropped at the end of the run."""
-    yield
-    await sync_to_async(connections.close_all)()
-
-
-@pytest.fixture
-def teacher(db: None) -> AbstractBaseUser:
-    return get_user_model().objects.create_user("teacher", is_staff=True)
 
 
 @pytest.fixture

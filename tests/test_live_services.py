@@ -94,11 +94,6 @@ def points_between(opened: datetime, before: datetime, after: datetime, timer: i
 
 
 @pytest.fixture
-def teacher(db: None) -> AbstractBaseUser:
-    return get_user_model().objects.create_user("teacher", is_staff=True)
-
-
-@pytest.fixture
 def student(db: None) -> AbstractBaseUser:
     return get_user_model().objects.create_user("student")
 

@@ -4,10 +4,9 @@ a new one."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
-from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async as channels_database_sync_to_async
 from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -15,13 +14,10 @@ from django.db.backends.signals import connection_created
 
 from quiz.db import database_sync_to_async
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-async def close_the_sync_threads_db_connection() -> AsyncIterator[None]:
-    yield
-    await sync_to_async(connections.close_all)()
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("sync_thread_connection_closed"),
+]
 
 
 def pooled() -> bool:
