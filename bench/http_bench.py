@@ -17,8 +17,6 @@ default and what Django's docs require under ASGI):
                       connections are only safe under WSGI)
   *-nopool            the three above without Django's psycopg pool (DATABASE_POOL=0):
                       a new connection per request, as before the pool was adopted
-  daphne-1-lean       a prototype handler, not used by the site (bench/lean_asgi.py):
-                      Django's request cycle in one hand-off to a reused thread pool
   daphne-1-async-static  daphne-1 with an async-capable WhiteNoise middleware
                       (BENCH_ASYNC_STATIC=1, bench/async_whitenoise.py): a suggestion
   daphne-scaled-2-async-static  the same on two processes
@@ -64,7 +62,6 @@ CONFIG_SPECS: dict[str, tuple[str, str, dict[str, str]]] = {
     "gunicorn-wsgi-2-nopool": ("gunicorn", "quizsite.wsgi:application", {"DATABASE_POOL": "0"}),
     "daphne-1-async-static": ("daphne", "quizsite.asgi:application", {"BENCH_ASYNC_STATIC": "1"}),
     "daphne-scaled-2-async-static": ("scaled", "", {"BENCH_ASYNC_STATIC": "1"}),
-    "daphne-1-lean": ("daphne", "bench.lean_asgi:application", {}),
     "hello-asgi": ("daphne", "bench.hello_asgi:application", {}),
     "hello-wsgi-2": ("gunicorn", "bench.hello_asgi:wsgi_application", {}),
 }

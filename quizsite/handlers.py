@@ -1,24 +1,77 @@
-"""Django's ASGI handler, running the middleware and a sync view in one thread hop.
+"""Django's ASGI handler, with a request's Django work done in one hand-off to a thread.
 
-Under ASGI, Django loads the middleware in async mode. Every middleware here is a
-sync `MiddlewareMixin` (Django's own, WhiteNoise, django-csp), so Django wraps each of
-their methods in its own `sync_to_async` call: some twenty hand-offs between the event
-loop and the request's thread for one page, a third of a Daphne process's CPU on the
-lesson page (docs/performance.md). Loaded in sync mode instead, the chain is the one
-WSGI runs, called once in the request's thread. Each request still gets a thread of
-its own (Django's `ThreadSensitiveContext`), so a request waiting on I/O does not hold
-up the others, and an async view still runs on the event loop.
+Under ASGI, Django runs each request in a thread of its own, created for the request
+(asgiref's `ThreadSensitiveContext`), and loads the middleware in async mode: every
+middleware here is a sync `MiddlewareMixin` (Django's own, WhiteNoise, django-csp), so
+each of their methods took its own `sync_to_async` hand-off. With the request signals,
+that was some twenty hand-offs and a new thread per page: a third of a Daphne process's
+CPU on the lesson page, and most of what made it cost 1.7x the CPU of the same page under
+WSGI (docs/performance.md). Here the middleware chain is the one WSGI runs, and the
+request signals, the chain and the view run together in one hand-off to a reused pool
+of threads. Requests still run side by side (a view waiting on I/O holds up only its own
+thread), and an async view still runs on the event loop.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from asgiref.sync import sync_to_async
-from django.core.handlers.asgi import ASGIHandler
+from asgiref.sync import SyncToAsync
+from django.conf import settings
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.http import FileResponse, HttpResponseBase
+from django.urls import set_script_prefix
+
+# How many requests may wait on I/O at once, per process; settings.HTTP_THREADS.
+DEFAULT_THREADS = 64
 
 
 class OneHopASGIHandler(ASGIHandler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads = ThreadPoolExecutor(
+            max_workers=getattr(settings, "HTTP_THREADS", DEFAULT_THREADS),
+            thread_name_prefix="http-request",
+        )
+
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
-        self._middleware_chain: Any = sync_to_async(self._middleware_chain, thread_sensitive=True)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        try:
+            response = await self.in_thread(self.respond)(scope, body_file)
+            await self.send_response(response, send)
+            if response.streaming:
+                await self.in_thread(response.close)()
+        finally:
+            body_file.close()
+
+    def in_thread(self, function: Any) -> SyncToAsync:
+        return SyncToAsync(function, thread_sensitive=False, executor=self.threads)
+
+    def respond(self, scope: dict[str, Any], body_file: Any) -> HttpResponseBase:
+        """What Django's handler does around the view, in this one thread."""
+        set_script_prefix(get_script_prefix(scope))
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, error_response = self.create_request(scope, body_file)
+        if request is None:
+            response = error_response
+        else:
+            response = self.get_response(request)
+            response._handler_class = self.__class__
+            if isinstance(response, FileResponse):
+                response.block_size = self.chunk_size
+        if not response.streaming:
+            # Its body is rendered: closing it now sends request_finished from the thread
+            # that holds the request's database connections, which are then handed back.
+            response.close()
+        return response

@@ -223,6 +223,9 @@ if not DEBUG:
 # How often a live socket rejoins its groups and checks it missed nothing (after a
 # Redis restart, say).
 LIVE_HEARTBEAT_SECONDS = float(os.environ.get("LIVE_HEARTBEAT_SECONDS", "15"))
+# Threads per process that run HTTP requests' Django code (quizsite/handlers.py): how
+# many requests may wait on I/O at once.
+HTTP_THREADS = int(os.environ.get("HTTP_THREADS", "64"))
 
 # Socket frames larger than this are refused with an error, unread.
 QUIZ_MAX_FRAME_BYTES = 64 * 1024

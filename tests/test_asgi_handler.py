@@ -10,12 +10,15 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from asgiref.sync import SyncToAsync
-from channels.testing import HttpCommunicator
+from asgiref.testing import ApplicationCommunicator
 from django.core.handlers.asgi import ASGIHandler
-from django.http import HttpRequest, HttpResponse
+from django.core.signals import request_finished
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.test import override_settings
 from django.urls import path
 
@@ -23,6 +26,7 @@ from quizsite.handlers import OneHopASGIHandler
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+ROOT = Path(__file__).resolve().parent.parent
 both_in_their_views = threading.Barrier(2, timeout=5)
 
 
@@ -39,10 +43,36 @@ def form(request: HttpRequest) -> HttpResponse:
     return HttpResponse("posted")
 
 
+async def awaits(request: HttpRequest) -> HttpResponse:
+    await asyncio.sleep(0)
+    return HttpResponse(f"async on the loop: {asyncio.get_running_loop() is not None}")
+
+
+view_threads: list[int] = []
+
+
+def records_its_thread(request: HttpRequest) -> HttpResponse:
+    view_threads.append(threading.get_ident())
+    return HttpResponse("recorded")
+
+
+def streams(request: HttpRequest) -> StreamingHttpResponse:
+    view_threads.append(threading.get_ident())
+    return StreamingHttpResponse(iter([b"one ", b"two ", b"three"]))
+
+
+def fails(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("a bug in a view")
+
+
 urlpatterns = [
     path("hello/", hello),
     path("meet/", waits_for_another_request),
     path("form/", form),
+    path("async/", awaits),
+    path("thread/", records_its_thread),
+    path("stream/", streams),
+    path("fails/", fails),
 ]
 
 
@@ -67,8 +97,36 @@ def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 async def get(handler: ASGIHandler, url: str, method: str = "GET") -> dict:
-    communicator = HttpCommunicator(handler, method, url, headers=[(b"host", b"testserver")])
-    return await communicator.get_response(timeout=10)
+    """Status, headers and the whole body (Django ends a streamed body with a message
+    that has no "body", as ASGI allows)."""
+    # asgiref's communicator, not channels': channels' patches a module attribute while it
+    # sends or receives, and two requests in flight at once would leave the patch behind.
+    scope = {
+        "type": "http",
+        "http_version": "1.1",
+        "method": method,
+        "path": url,
+        "raw_path": url.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "scheme": "http",
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    communicator = ApplicationCommunicator(handler, scope)
+    await communicator.send_input({"type": "http.request", "body": b""})
+    start = await communicator.receive_output(timeout=10)
+    assert start["type"] == "http.response.start", start
+    body = b""
+    while True:
+        message = await communicator.receive_output(timeout=10)
+        assert message["type"] == "http.response.body", message
+        body += message.get("body", b"")
+        if not message.get("more_body", False):
+            break
+    await communicator.wait(timeout=10)  # the handler's own clean-up, too
+    return {"status": start["status"], "headers": start.get("headers", []), "body": body}
 
 
 async def test_a_request_makes_a_handful_of_thread_hand_offs_not_one_per_middleware(
@@ -113,3 +171,64 @@ async def test_each_request_still_gets_a_thread_of_its_own() -> None:
 
     assert (first["status"], second["status"]) == (200, 200)
     assert first["body"] == second["body"] == b"met"
+
+
+@pytest.fixture
+def finished_in() -> Iterator[list[int]]:
+    """The thread of every request_finished: where Django closes the request's database
+    connections (hands them back to the pool)."""
+    threads: list[int] = []
+
+    def record(**kwargs: object) -> None:
+        threads.append(threading.get_ident())
+
+    view_threads.clear()
+    request_finished.connect(record)
+    yield threads
+    request_finished.disconnect(record)
+
+
+async def test_a_request_finishes_in_the_thread_that_ran_its_view(
+    finished_in: list[int],
+) -> None:
+    response = await get(OneHopASGIHandler(), "/thread/")
+
+    assert response["body"] == b"recorded"
+    assert finished_in == view_threads
+    assert finished_in[0] != threading.get_ident()  # not on the event loop
+
+
+async def test_a_streaming_response_is_sent_whole_then_closed_once(
+    finished_in: list[int],
+) -> None:
+    response = await get(OneHopASGIHandler(), "/stream/")
+
+    assert response["status"] == 200
+    assert response["body"] == b"one two three"
+    assert len(finished_in) == 1
+
+
+async def test_an_async_view_still_runs_on_the_event_loop() -> None:
+    response = await get(OneHopASGIHandler(), "/async/")
+
+    assert response["body"] == b"async on the loop: True"
+
+
+async def test_a_static_file_is_served_whole(settings: Any) -> None:
+    """WhiteNoise answers with a streaming file response."""
+    settings.ROOT_URLCONF = "quizsite.urls"
+    handler = OneHopASGIHandler()
+
+    response = await get(handler, "/static/css/site.css")
+
+    assert response["status"] == 200
+    assert response["body"] == (ROOT / "static" / "css" / "site.css").read_bytes()
+
+
+async def test_a_failing_view_is_a_500_page_and_the_request_still_finishes(
+    finished_in: list[int],
+) -> None:
+    response = await get(OneHopASGIHandler(), "/fails/")
+
+    assert response["status"] == 500
+    assert len(finished_in) == 1
