@@ -217,6 +217,9 @@ async def test_an_async_view_still_runs_on_the_event_loop() -> None:
 async def test_a_static_file_is_served_whole(settings: Any) -> None:
     """WhiteNoise answers with a streaming file response."""
     settings.ROOT_URLCONF = "quizsite.urls"
+    # Straight from static/, as with DEBUG=1: a fresh checkout has no collectstatic output.
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
     handler = OneHopASGIHandler()
 
     response = await get(handler, "/static/css/site.css")
