@@ -84,7 +84,7 @@ def write_results(
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    cells = [[str(h) for h in headers], *[[_fmt(c) for c in row] for row in rows]]
+    cells = [[str(h) for h in headers], *[[format_value(c) for c in row] for row in rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     for index, row in enumerate(cells):
         print("  ".join(cell.rjust(widths[i]) for i, cell in enumerate(row)))
@@ -92,11 +92,12 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Non
             print("  ".join("-" * w for w in widths))
 
 
-def _fmt(value: object) -> str:
+def format_value(value: object, *, whole_from: float = 100) -> str:
+    """A table cell: "-" for nothing, two decimals below `whole_from`, whole numbers above."""
     if value is None:
         return "-"
     if isinstance(value, float):
-        return f"{value:.2f}" if abs(value) < 100 else f"{value:.0f}"
+        return f"{value:.2f}" if abs(value) < whole_from else f"{value:.0f}"
     return str(value)
 
 
@@ -249,6 +250,19 @@ def flush_redis(url: str) -> None:
     import redis
 
     redis.Redis.from_url(url).flushdb()
+
+
+def checked_setups(
+    parser: Any, text: str, known: dict[str, dict[str, Any]], *, redis_db: int
+) -> list[str]:
+    """The comma-separated set-up names, each known, with the services they need present."""
+    setups = [name.strip() for name in text.split(",") if name.strip()]
+    for name in setups:
+        if name not in known:
+            parser.error(f"unknown set-up {name}")
+        if known[name]["db"] == "postgres":
+            require_services(postgres=True, redis_db=redis_db)
+    return setups
 
 
 def require_services(*, postgres: bool = False, redis_db: int | None = None) -> None:

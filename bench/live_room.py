@@ -379,12 +379,9 @@ def main() -> int:
             args.players = "10"
         args.spread, args.timeout, args.no_plot = 0.5, 30.0, True
     sizes = [int(n) for n in args.players.split(",") if n.strip()]
-    setups = [s.strip() for s in args.setups.split(",") if s.strip()]
-    for name in setups:
-        if name not in SETUPS:
-            parser.error(f"unknown set-up {name}")
-        if SETUPS[name]["db"] == "postgres":
-            common.require_services(postgres=True, redis_db=common.REDIS_DB["live"])
+    setups = common.checked_setups(
+        parser, args.setups, SETUPS, redis_db=common.REDIS_DB["live"]
+    )
 
     limit = common.raise_open_files_limit()
     machine = common.machine_info()

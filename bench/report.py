@@ -17,16 +17,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import common
+
 RESULTS = Path(__file__).resolve().parent / "results"
 LATEST = ["http", "io-wait", "live-room", "selfpaced"]
 
 
 def cell(value: object) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.2f}" if abs(value) < 10 else f"{value:.0f}"
-    return str(value)
+    return common.format_value(value, whole_from=10)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -240,12 +240,9 @@ def main() -> int:
     args = parser.parse_args()
     if args.smoke:
         args.students, args.think_min, args.think_max, args.timeout = 5, 0.0, 0.2, 30.0
-    setups = [s.strip() for s in args.setups.split(",") if s.strip()]
-    for name in setups:
-        if name not in SETUPS:
-            parser.error(f"unknown set-up {name}")
-        if SETUPS[name]["db"] == "postgres":
-            common.require_services(postgres=True, redis_db=common.REDIS_DB["selfpaced"])
+    setups = common.checked_setups(
+        parser, args.setups, SETUPS, redis_db=common.REDIS_DB["selfpaced"]
+    )
     limit = common.raise_open_files_limit()
     machine = common.machine_info()
     common.progress(f"machine: {common.describe_machine(machine)}; open files {limit}")
