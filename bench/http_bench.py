@@ -79,8 +79,8 @@ def build_server(config: str, env: dict[str, str], log_dir: Path) -> common.Serv
     return common.gunicorn(config, app, env, log_dir, workers=2)
 
 
-def pages_of(config: str) -> list[str]:
-    return ["hello"] if config.startswith("hello") else ["lesson", "quiz"]
+def pages_of(config: str, wanted: list[str]) -> list[str]:
+    return ["hello"] if config.startswith("hello") else wanted
 
 
 def measure(
@@ -92,7 +92,7 @@ def measure(
     with common.running(server):
         monitor = common.ResourceMonitor([server])
         monitor.start()
-        for page in pages_of(config):
+        for page in pages_of(config, args.pages):
             path, expect = PAGES[page]
             url = f"http://127.0.0.1:{server.port}{path}"
             common.check_page(url, expect)
@@ -193,6 +193,9 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds first")
     parser.add_argument("--rounds", type=int, default=1, help="repeat all configs, take medians")
     parser.add_argument("--configs", default=",".join(CONFIGS))
+    parser.add_argument(
+        "--pages", default="lesson,quiz", help="lesson, quiz or both; hello-* always request /"
+    )
     parser.add_argument("--no-wrk", action="store_true", help="use the Python generator")
     parser.add_argument("--profile", action="store_true", help="only profile (py-spy), no table")
     parser.add_argument("--profile-config", default="daphne-1", choices=list(CONFIG_SPECS))
@@ -206,6 +209,9 @@ def main() -> int:
     if not args.no_wrk and not args.smoke and not args.use_wrk:
         common.progress(common.WRK_HELP)
     configs = [c.strip() for c in args.configs.split(",") if c.strip()]
+    args.pages = [p.strip() for p in args.pages.split(",") if p.strip()]
+    if not args.pages or set(args.pages) - {"lesson", "quiz"}:
+        parser.error(f"--pages takes lesson, quiz or both, not {args.pages}")
     unknown = set(configs) - set(CONFIG_SPECS)
     if unknown:
         parser.error(f"unknown configs {sorted(unknown)}; choose from {CONFIGS}")
