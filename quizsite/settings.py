@@ -151,6 +151,10 @@ CACHES["fragments"] = {
 }
 RATELIMIT_JOIN = os.environ.get("RATELIMIT_JOIN", "30/m")
 RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10/m")
+# Behind a reverse proxy every request comes from the proxy's address: the limits key on
+# the client's, which the proxy sets in X-Real-IP (docs/deploy.md), replacing any sent.
+if env_bool("BEHIND_PROXY", default=False) or env_bool("BEHIND_TLS_PROXY", default=False):
+    RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

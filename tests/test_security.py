@@ -183,6 +183,28 @@ def test_guessing_join_codes_is_slowed_down(client: Client, room: dict[str, Any]
     assert not Player.objects.filter(nickname="Eve").exists()
 
 
+def test_behind_a_proxy_a_class_joining_through_it_is_not_one_guesser(
+    client: Client, room: dict[str, Any], settings: Any
+) -> None:
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"  # BEHIND_PROXY=1
+    for student in range(31):
+        response = client.post(
+            reverse("live:join"),
+            {"code": room["session"].join_code, "nickname": f"Student {student}"},
+            REMOTE_ADDR="127.0.0.1",  # every request comes from nginx
+            HTTP_X_REAL_IP=f"10.0.0.{student + 1}",
+        )
+        assert response.status_code == 302, student
+    for guess in range(30):
+        client.post(reverse("live:join"), {"code": f"{guess:06d}", "nickname": "Eve"},
+                    HTTP_X_REAL_IP="10.9.9.9")
+    response = client.post(
+        reverse("live:join"), {"code": room["session"].join_code, "nickname": "Eve"},
+        HTTP_X_REAL_IP="10.9.9.9",
+    )
+    assert response.status_code == 429
+
+
 def test_guessing_admin_passwords_is_slowed_down(client: Client, staff: Any) -> None:
     for _ in range(10):
         response = client.post(reverse("admin:login"), {"username": "teacher", "password": "wrong"})

@@ -36,6 +36,7 @@ SETTINGS_VARIABLES = {
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
     "BEHIND_TLS_PROXY",
+    "BEHIND_PROXY",
     "LOG_LEVEL",
 }
 
@@ -63,6 +64,7 @@ print(json.dumps({
     "SECURE_SSL_REDIRECT": settings.SECURE_SSL_REDIRECT,
     "SECURE_HSTS_SECONDS": settings.SECURE_HSTS_SECONDS,
     "SECURE_PROXY_SSL_HEADER": settings.SECURE_PROXY_SSL_HEADER,
+    "RATELIMIT_IP_META_KEY": getattr(settings, "RATELIMIT_IP_META_KEY", None),
     "STATICFILES_BACKEND": settings.STORAGES["staticfiles"]["BACKEND"],
 }))
 """
@@ -169,6 +171,13 @@ def test_production_trusts_the_forwarded_proto_header_only_behind_a_tls_proxy() 
     loaded = loaded_settings(production(BEHIND_TLS_PROXY="1"))
 
     assert loaded["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+def test_rate_limits_count_clients_by_the_proxys_x_real_ip_only_behind_a_proxy() -> None:
+    assert loaded_settings(production())["RATELIMIT_IP_META_KEY"] is None
+    for behind in ("BEHIND_PROXY", "BEHIND_TLS_PROXY"):
+        loaded = loaded_settings(production(**{behind: "1"}))
+        assert loaded["RATELIMIT_IP_META_KEY"] == "HTTP_X_REAL_IP", behind
 
 
 def test_production_allows_no_host_unless_told() -> None:
