@@ -6,13 +6,15 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run run-scaled test lint install install-dev migrate content superuser audit clean bench bench-smoke
+.PHONY: help run run-scaled run-split test lint install install-dev migrate content superuser audit clean bench bench-smoke
 WORKERS ?= 2
+PAGE_WORKERS ?= 2
 
 help:
 	@echo "make run      serve the site with Daphne on http://$(HOST):$(PORT) (SQLite, in-memory layer)"
 	@echo "make test     run the whole test suite (unit, consumer, browser) and ruff"
 	@echo "make run-scaled  WORKERS Daphne processes on one port (needs DATABASE_URL=postgres://... and REDIS_URL)"
+	@echo "make run-split   nginx: pages to PAGE_WORKERS gunicorn workers, /ws/ to WORKERS Daphne processes (the same, and nginx)"
 	@echo "make audit    pip-audit the pinned requirements (needs internet access)"
 	@echo "make bench    every benchmark (~30 min; PostgreSQL, Redis, wrk), see docs/performance.md"
 	@echo "make bench-smoke  the benchmarks' smoke test (~1 min)"
@@ -45,6 +47,9 @@ run: content
 
 run-scaled: content
 	$(BIN)/python -m quizsite.scaled --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+run-split: content
+	$(BIN)/python -m quizsite.scaled --host $(HOST) --port $(PORT) --workers $(WORKERS) --page-workers $(PAGE_WORKERS)
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser

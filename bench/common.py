@@ -585,6 +585,22 @@ def daphne_scaled(name: str, workers: int, env: dict[str, str], log_dir: Path) -
     )
 
 
+def split(name: str, env: dict[str, str], log_dir: Path, *, page_workers: int = 2,
+          socket_workers: int = 2) -> Server:
+    """`make run-split`: nginx, gunicorn for the pages and Daphne for /ws/ on one port."""
+    port = free_port()
+    return Server(
+        name=name,
+        command=[PYTHON, "-m", "quizsite.scaled", "--host", "127.0.0.1", "--port", str(port),
+                 "--workers", str(socket_workers), "--page-workers", str(page_workers)],
+        env=env,
+        port=port,
+        log_path=log_dir / f"{name}.log",
+        ready_lines=page_workers,
+        ready_marker="Booting worker",
+    )
+
+
 def gunicorn(
     name: str, app: str, env: dict[str, str], log_dir: Path, *, workers: int = 2, threads: int = 1
 ) -> Server:

@@ -12,6 +12,8 @@ default and what Django's docs require under ASGI):
 
   daphne-1            quizsite.asgi on one Daphne process
   daphne-scaled-2     `python -m quizsite.scaled --workers 2` (two Daphne processes)
+  split-2             `make run-split`: nginx sends the pages to gunicorn (2 sync workers)
+                      and /ws/ to 2 Daphne processes; needs nginx, left out without it
   gunicorn-wsgi-2     quizsite.wsgi on gunicorn, 2 sync workers   <- the baseline
   gunicorn-wsgi-2-cma60  the same with CONN_MAX_AGE=60: WSGI's best case (persistent
                       connections are only safe under WSGI)
@@ -43,6 +45,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import common, profile_report
+from quizsite.scaled import find_nginx
 
 PAGES = {
     "lesson": ("/lessons/asgi-vs-wsgi/", "ASGI vs WSGI"),
@@ -55,6 +58,7 @@ BEST_WSGI = "gunicorn-wsgi-2-cma60"
 CONFIG_SPECS: dict[str, tuple[str, str, dict[str, str]]] = {
     "daphne-1": ("daphne", "quizsite.asgi:application", {}),
     "daphne-scaled-2": ("scaled", "", {}),
+    "split-2": ("split", "", {}),
     BASELINE: ("gunicorn", "quizsite.wsgi:application", {}),
     BEST_WSGI: ("gunicorn", "quizsite.wsgi:application", {"CONN_MAX_AGE": "60"}),
     "daphne-1-nopool": ("daphne", "quizsite.asgi:application", {"DATABASE_POOL": "0"}),
@@ -66,7 +70,7 @@ CONFIG_SPECS: dict[str, tuple[str, str, dict[str, str]]] = {
     "hello-wsgi-2": ("gunicorn", "bench.hello_asgi:wsgi_application", {}),
 }
 CONFIGS = list(CONFIG_SPECS)
-SMOKE_CONFIGS = ["daphne-1", "daphne-scaled-2", BASELINE, "hello-asgi"]
+SMOKE_CONFIGS = ["daphne-1", "daphne-scaled-2", "split-2", BASELINE, "hello-asgi"]
 
 
 def build_server(config: str, env: dict[str, str], log_dir: Path) -> common.Server:
@@ -76,6 +80,8 @@ def build_server(config: str, env: dict[str, str], log_dir: Path) -> common.Serv
         return common.daphne(config, app, env, log_dir)
     if kind == "scaled":
         return common.daphne_scaled(config, 2, env, log_dir)
+    if kind == "split":
+        return common.split(config, env, log_dir)
     return common.gunicorn(config, app, env, log_dir, workers=2)
 
 
@@ -215,6 +221,9 @@ def main() -> int:
     unknown = set(configs) - set(CONFIG_SPECS)
     if unknown:
         parser.error(f"unknown configs {sorted(unknown)}; choose from {CONFIGS}")
+    if find_nginx() is None and (split := [c for c in configs if CONFIG_SPECS[c][0] == "split"]):
+        common.progress(f"nginx not found (apt-get install nginx-light): leaving out {split}")
+        configs = [c for c in configs if c not in split]
 
     redis = common.redis_url(common.REDIS_DB["http"])
     common.require_services(postgres=True, redis_db=common.REDIS_DB["http"])
@@ -277,6 +286,7 @@ def main() -> int:
     targets = {
         "lesson_daphne_1_rps_ratio_ge_1": meets("daphne-1"),
         "lesson_daphne_scaled_2_rps_ratio_ge_1": meets("daphne-scaled-2"),
+        "lesson_split_2_rps_ratio_ge_1": meets("split-2"),
     }
     if any(r["errors"] for r in table):
         print("WARNING: some runs had errors or non-2xx responses; their figures are not valid")

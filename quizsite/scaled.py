@@ -1,16 +1,23 @@
-"""Serve with several Daphne processes on one port: `make run-scaled` (WORKERS=2).
+"""Serve with several processes on one port: `make run-scaled` and `make run-split`.
 
-Each Daphne process gets a listening socket of its own on the same port, opened here
-with SO_REUSEPORT and handed over with Daphne's own `--fd` option; the kernel spreads
-new connections evenly over the sockets. With one shared socket, whichever process
-woke first took a burst of connections, and keep-alive and WebSocket connections stay
-where they land: one process could hold most of a class while the other idled, and the
-lesson page's throughput swung between 285 and 610 req/s from run to run. Where the
-kernel does not balance SO_REUSEPORT sockets (not Linux), the processes share one
-socket as before. The processes share nothing but PostgreSQL and Redis,
-so this refuses to start without REDIS_URL (the in-memory channel layer cannot
-reach across processes). A process that dies is started again. Behind a reverse
-proxy you would rather run one Daphne per port: see docs/deploy.md.
+`make run-scaled` (WORKERS=2): Daphne processes serve everything. Each gets a listening
+socket of its own on the same port, opened here with SO_REUSEPORT and handed over with
+Daphne's own `--fd` option; the kernel spreads new connections evenly over the sockets.
+With one shared socket, whichever process woke first took a burst of connections, and
+keep-alive and WebSocket connections stay where they land: one process could hold a
+whole class while the other idled. Where the kernel does not balance SO_REUSEPORT
+sockets (not Linux), the processes share one socket.
+
+`make run-split` (`--page-workers N`): the layout Channels' deployment docs advise for
+larger sites. N gunicorn sync workers serve the pages over WSGI, the Daphne processes
+serve only `/ws/`, and nginx on the port routes between them. A sync view costs about
+1.4x the CPU on an ASGI server, whose event loop and request threads hand the GIL
+back and forth around every socket and database call (docs/performance.md); a
+prefork worker runs one request at a time and hands nothing over. Needs nginx.
+
+The processes share nothing but PostgreSQL and Redis, so this refuses to start without
+REDIS_URL (the in-memory channel layer cannot reach across processes). A process that
+dies is started again on the same socket, with the connections queued on it.
 """
 
 from __future__ import annotations
@@ -18,32 +25,113 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
+from pathlib import Path
+from string import Template
 from types import FrameType
 
 logger = logging.getLogger("quizsite.scaled")
 
 
-def spawn(fd: int, extra: list[str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "--fd",
-            str(fd),
-            # A full room connects at once; Daphne's 5 s default drops handshakes.
-            "--websocket_connect_timeout",
-            "30",
-            *extra,
-            "quizsite.asgi:application",
-        ],
-        pass_fds=[fd],
-    )
+class NginxTemplate(Template):
+    delimiter = "@"  # nginx's own variables start with $
+
+
+# Local and plain HTTP; docs/deploy.md has the production version with TLS.
+NGINX_CONF = NginxTemplate("""\
+daemon off;
+worker_processes 1;
+pid @prefix/nginx.pid;
+error_log stderr warn;
+events { worker_connections 8192; }
+http {
+    access_log off;
+    client_body_temp_path @prefix/client_body;
+    proxy_temp_path @prefix/proxy;
+    fastcgi_temp_path @prefix/fastcgi;
+    uwsgi_temp_path @prefix/uwsgi;
+    scgi_temp_path @prefix/scgi;
+    map $http_upgrade $connection_upgrade {
+        default upgrade;
+        ''      close;
+    }
+    upstream pages { server 127.0.0.1:@pages_port; }
+    upstream sockets { server 127.0.0.1:@sockets_port; }
+    server {
+        listen @host:@port;
+        proxy_set_header Host $http_host;
+        # Replaced, never passed on: rate limits key on it (BEHIND_PROXY=1).
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_pass_header Server;   # which server answered: gunicorn or Daphne
+        location / {
+            proxy_pass http://pages;
+        }
+        location /ws/ {
+            proxy_pass http://sockets;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_read_timeout 1h;  # a class lasts longer than nginx's 60 s default
+        }
+    }
+}
+""")
+
+
+@dataclass
+class Child:
+    """A command kept running: started again on the same sockets when it exits."""
+
+    name: str
+    command: list[str]
+    listener: socket.socket | None = None  # kept open here, for the next process too
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        fds = (self.listener.fileno(),) if self.listener else ()
+        self.process = subprocess.Popen(self.command, pass_fds=fds)  # noqa: S603
+
+    def restart_if_exited(self) -> None:
+        if self.process is not None and self.process.poll() is not None:
+            logger.warning(
+                "%s (process %s) exited with %s; starting another",
+                self.name,
+                self.process.pid,
+                self.process.returncode,
+            )
+            self.start()
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def daphne(fd: int, extra: list[str]) -> list[str]:
+    # A full room connects at once; Daphne's 5 s default drops handshakes.
+    return [sys.executable, "-m", "daphne", "--fd", str(fd), "--websocket_connect_timeout",
+            "30", *extra, "quizsite.asgi:application"]
+
+
+def gunicorn(fd: int, workers: int) -> list[str]:
+    # No control socket: its default path is one per user, and tests run several gunicorns.
+    return [sys.executable, "-m", "gunicorn", "--bind", f"fd://{fd}", "--workers",
+            str(workers), "--timeout", "60", "--no-control-socket", "quizsite.wsgi:application"]
+
+
+def find_nginx() -> str | None:
+    return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
 
 
 def listening_sockets(host: str, port: int, workers: int) -> list[socket.socket]:
@@ -60,11 +148,54 @@ def listening_sockets(host: str, port: int, workers: int) -> list[socket.socket]
     return [sockets[index % len(sockets)] for index in range(workers)]
 
 
+def nginx_config(prefix: Path, *, host: str, port: int, pages_port: int, sockets_port: int) -> Path:
+    path = prefix / "nginx.conf"
+    path.write_text(
+        NGINX_CONF.substitute(
+            prefix=prefix, host=host, port=port, pages_port=pages_port, sockets_port=sockets_port
+        )
+    )
+    return path
+
+
+def children(args: argparse.Namespace, extra: list[str], prefix: Path) -> list[Child]:
+    """What to run, its sockets opened: Daphne alone, or nginx, gunicorn and Daphne."""
+    if not args.page_workers:
+        listeners = listening_sockets(args.host, args.port, args.workers)
+        return [
+            Child(f"daphne {index}", daphne(listener.fileno(), extra), listener)
+            for index, listener in enumerate(listeners)
+        ]
+    nginx = find_nginx()
+    if nginx is None:
+        raise SystemExit("--page-workers needs nginx (Debian: apt-get install nginx-light)")
+    pages = listening_sockets("127.0.0.1", 0, 1)[0]
+    sockets = listening_sockets("127.0.0.1", 0, args.workers)
+    config = nginx_config(
+        prefix,
+        host=args.host,
+        port=args.port,
+        pages_port=pages.getsockname()[1],
+        sockets_port=sockets[0].getsockname()[1],
+    )
+    return [
+        Child("gunicorn", gunicorn(pages.fileno(), args.page_workers), pages),
+        *(
+            Child(f"daphne {index}", daphne(listener.fileno(), extra), listener)
+            for index, listener in enumerate(sockets)
+        ),
+        Child("nginx", [nginx, "-p", str(prefix), "-c", str(config)]),
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "2")))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "2")),
+                        help="Daphne processes")
+    parser.add_argument("--page-workers", type=int, default=0,
+                        help="gunicorn workers for the pages, behind nginx (0: Daphne serves all)")
     args, extra = parser.parse_known_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 
@@ -73,14 +204,8 @@ def main() -> int:
         return 2
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         logger.warning("DATABASE_URL is not PostgreSQL: SQLite serialises every write.")
-
-    # A worker started again takes over its predecessor's socket and the connections
-    # queued on it.
-    listeners = listening_sockets(args.host, args.port, args.workers)
-    workers = [spawn(listener.fileno(), extra) for listener in listeners]
-    logger.info(
-        "serving on http://%s:%s with %d Daphne processes", args.host, args.port, len(workers)
-    )
+    if args.page_workers:
+        os.environ["BEHIND_PROXY"] = "1"  # the children read the client's address from nginx
 
     stopping = False
 
@@ -90,23 +215,24 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    while not stopping:
-        for index, worker in enumerate(workers):
-            if worker.poll() is not None:
-                logger.warning(
-                    "process %s exited with %s; starting another", worker.pid, worker.returncode
-                )
-                workers[index] = spawn(listeners[index].fileno(), extra)
-        time.sleep(0.5)
-    for worker in workers:
-        worker.terminate()
-    for worker in workers:
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-    for listener in set(listeners):
-        listener.close()
+    with tempfile.TemporaryDirectory(prefix="quizsite-nginx-") as prefix:
+        running = children(args, extra, Path(prefix))
+        for child in running:
+            child.start()
+        logger.info(
+            "serving on http://%s:%s with %s",
+            args.host,
+            args.port,
+            ", ".join(child.name for child in running),
+        )
+        while not stopping:
+            for child in running:
+                child.restart_if_exited()
+            time.sleep(0.5)
+        for child in reversed(running):
+            child.stop()
+        for listener in {child.listener for child in running if child.listener}:
+            listener.close()
     return 0
 
 

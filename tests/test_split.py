@@ -1,0 +1,113 @@
+"""`make run-split`: one site on one port, nginx sending the pages to gunicorn and /ws/ to
+Daphne, the two sharing PostgreSQL and Redis."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from quizsite.scaled import find_nginx
+from tests.cluster import Cluster, running_cluster
+from tests.conftest import ROOT, free_port, require
+from tests.wsclient import Socket
+
+
+@dataclass
+class Site:
+    cluster: Cluster
+    port: int
+
+    @property
+    def http(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def ws(self, path: str) -> str:
+        return f"ws://127.0.0.1:{self.port}{path}"
+
+
+def wait_until_served(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    """nginx answers before its upstreams do: wait for a page from gunicorn."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "quizsite.scaled exited; see its log in the artifacts"
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} was not served within {timeout}s")
+
+
+@pytest.fixture(scope="module")
+def site(artifacts_dir: Path) -> Iterator[Site]:
+    require(find_nginx() is not None, "nginx is not installed (apt-get install nginx-light)")
+    with running_cluster(0, artifacts_dir, name="quizsite_split") as cluster:
+        port = free_port()
+        with (artifacts_dir / "split.log").open("ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "quizsite.scaled", "--port", str(port),
+                 "--workers", "1", "--page-workers", "1"],
+                cwd=ROOT,
+                env=cluster.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            wait_until_served(f"http://127.0.0.1:{port}/", process)
+            yield Site(cluster, port)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def test_the_pages_come_from_gunicorn(site: Site) -> None:
+    page = httpx.get(f"{site.http}/lessons/asgi-vs-wsgi/")
+    assert page.status_code == 200
+    assert "ASGI vs WSGI" in page.text
+    assert page.headers["server"] == "gunicorn"
+
+
+async def test_a_plain_form_answer_on_gunicorn_moves_the_board_of_a_host_on_daphne(
+    site: Site,
+) -> None:
+    room = site.cluster.prepare("live", "--players", "2", "--seconds", "60")
+    code = room["code"]
+    host = await Socket.open(site.ws(f"/ws/live/{code}/host/"), room["host"])
+    ada = await Socket.open(site.ws(f"/ws/live/{code}/play/"), room["players"][0])
+    try:
+        await host.wait_for("players joined")
+        await host.send_form(action="start")
+        await ada.wait_for("Question 1 of 3")
+
+        # Bob has no JavaScript: his answer is a form POST, served by gunicorn.
+        async with httpx.AsyncClient(
+            base_url=site.http, cookies={"sessionid": room["players"][1]}
+        ) as bob:
+            play = await bob.get(f"/live/{code}/play/")
+            assert play.headers["server"] == "gunicorn"
+            assert "Question 1 of 3" in play.text
+            answered = await bob.post(
+                f"/live/{code}/answer/",
+                data={
+                    "csrfmiddlewaretoken": re.search(
+                        r'name="csrfmiddlewaretoken" value="([^"]+)"', play.text
+                    )[1],
+                    "question": re.search(r'name="question" value="(\d+)"', play.text)[1],
+                    "choice": re.search(r'name="choice" value="(\d+)"', play.text)[1],
+                },
+            )
+            assert answered.status_code == 302
+
+        await host.wait_for("<strong>1</strong> of 2 answered")
+    finally:
+        for socket in (host, ada):
+            await socket.close()
