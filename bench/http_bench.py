@@ -3,6 +3,8 @@
     .venv/bin/python bench/http_bench.py            # full run, about 3 minutes
     .venv/bin/python bench/http_bench.py --smoke    # a few seconds, for CI
     .venv/bin/python bench/http_bench.py --profile  # py-spy on Daphne under load
+    .venv/bin/python bench/http_bench.py --syscalls --configs daphne-1,gunicorn-wsgi-2
+                                                    # system calls per request (strace)
 
 One invocation measures, one after the other, on one fresh PostgreSQL database
 with the seed content and the recommended production settings (DEBUG=0,
@@ -19,6 +21,8 @@ default and what Django's docs require under ASGI):
                       connections are only safe under WSGI)
   *-nopool            the three above without Django's psycopg pool (DATABASE_POOL=0):
                       a new connection per request, as before the pool was adopted
+  daphne-1-1thread    daphne-1 with one request thread (HTTP_THREADS=1): requests in turn,
+                      like a sync worker, but still handed from the event loop's thread
   daphne-1-async-static  daphne-1 with an async-capable WhiteNoise middleware
                       (BENCH_ASYNC_STATIC=1, bench/async_whitenoise.py): a suggestion
   daphne-scaled-2-async-static  the same on two processes
@@ -35,7 +39,10 @@ cores as the servers.
 from __future__ import annotations
 
 import argparse
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -61,6 +68,7 @@ CONFIG_SPECS: dict[str, tuple[str, str, dict[str, str]]] = {
     "split-2": ("split", "", {}),
     BASELINE: ("gunicorn", "quizsite.wsgi:application", {}),
     BEST_WSGI: ("gunicorn", "quizsite.wsgi:application", {"CONN_MAX_AGE": "60"}),
+    "daphne-1-1thread": ("daphne", "quizsite.asgi:application", {"HTTP_THREADS": "1"}),
     "daphne-1-nopool": ("daphne", "quizsite.asgi:application", {"DATABASE_POOL": "0"}),
     "daphne-scaled-2-nopool": ("scaled", "", {"DATABASE_POOL": "0"}),
     "gunicorn-wsgi-2-nopool": ("gunicorn", "quizsite.wsgi:application", {"DATABASE_POOL": "0"}),
@@ -190,6 +198,54 @@ def profile(env: dict[str, str], log_dir: Path, args: argparse.Namespace) -> dic
     return {"load": result, "profile": report, "raw_files": [str(f) for f in files]}
 
 
+def count_syscalls(env: dict[str, str], log_dir: Path, args: argparse.Namespace,
+                   configs: list[str]) -> list[dict[str, Any]]:
+    """strace -c on each configuration's server processes while the load generator requests
+    the lesson page: system calls per request, and futex calls apart (threads waiting for
+    the interpreter lock, or for each other). strace slows the servers down several
+    times, so only the counts per request mean anything here, not the req/s."""
+    if shutil.which("strace") is None:
+        raise SystemExit("--syscalls needs strace (apt-get install strace)")
+    rows = []
+    for config in configs:
+        server = build_server(config, env, log_dir)
+        with common.running(server):
+            path, expect = PAGES["lesson"]
+            url = f"http://127.0.0.1:{server.port}{path}"
+            common.check_page(url, expect)
+            common.load(url, connections=args.connections, duration=2, use_wrk=args.use_wrk)
+            output = log_dir / f"strace-{config}.txt"
+            traced = [arg for pid in server.pids() for arg in ("-p", str(pid))]
+            tracer = subprocess.Popen(
+                ["strace", "-c", "-f", "-o", str(output), *traced], stderr=subprocess.DEVNULL
+            )
+            time.sleep(1)  # attached to every thread
+            common.progress(f"{config:16} lesson under strace, {args.duration:g} s")
+            result = common.load(
+                url, connections=args.connections, duration=args.duration, use_wrk=args.use_wrk
+            )
+            tracer.send_signal(signal.SIGINT)
+            tracer.wait(timeout=60)
+        calls = {
+            fields[-1]: int(fields[3])
+            for fields in (line.split() for line in output.read_text().splitlines())
+            if len(fields) >= 5 and fields[0][0].isdigit() and fields[-1] != "total"
+        }
+        requests = max(result["requests"], 1)
+        row = {
+            "config": config,
+            "requests": result["requests"],
+            "syscalls_per_request": round(sum(calls.values()) / requests, 1),
+            "futex_per_request": round(calls.get("futex", 0) / requests, 1),
+            "top": {name: round(count / requests, 1) for name, count in
+                    sorted(calls.items(), key=lambda item: -item[1])[:6]},
+        }
+        common.progress(f"{config:16} {row['syscalls_per_request']} system calls per request, "
+                        f"{row['futex_per_request']} of them futex")
+        rows.append(row)
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny run for CI")
@@ -205,6 +261,8 @@ def main() -> int:
     parser.add_argument("--no-wrk", action="store_true", help="use the Python generator")
     parser.add_argument("--profile", action="store_true", help="only profile (py-spy), no table")
     parser.add_argument("--profile-config", default="daphne-1", choices=list(CONFIG_SPECS))
+    parser.add_argument("--syscalls", action="store_true",
+                        help="only count system calls per request under strace, no table")
     args = parser.parse_args()
 
     if args.smoke:
@@ -254,6 +312,15 @@ def main() -> int:
                     **profile(env, workdir, args),
                 }
                 common.write_results("http-profile", payload, smoke=args.smoke, also=args.json)
+                return 0
+            if args.syscalls:
+                payload = {
+                    "benchmark": "http-syscalls",
+                    "machine": machine,
+                    "command": " ".join(sys.argv),
+                    "results": count_syscalls(env, workdir, args, configs),
+                }
+                common.write_results("http-syscalls", payload, smoke=args.smoke, also=args.json)
                 return 0
             rounds = []
             for number in range(args.rounds):

@@ -58,6 +58,10 @@ SETUPS: dict[str, dict[str, Any]] = {
     # The README's production recipe on two processes. CONN_MAX_AGE=0: the README's
     # default, and Django's docs say to disable persistent connections under ASGI.
     "pg-redis-2": {"db": "postgres", "redis": True, "processes": 2, "conn_max_age": 0},
+    # `make run-split` (docs/deploy.md): every socket through nginx to two Daphne
+    # processes, the pages on gunicorn. Not in the default run; needs nginx.
+    "split-2": {"db": "postgres", "redis": True, "processes": 2, "conn_max_age": 0,
+                "server": "split"},
     # Not in the default run; each isolates one factor or measures one suggestion.
     "pg-redis-1": {"db": "postgres", "redis": True, "processes": 1, "conn_max_age": 0},
     "pg-redis-2-cma60": {"db": "postgres", "redis": True, "processes": 2, "conn_max_age": 60},
@@ -242,10 +246,17 @@ def run_size(
     room = common.run_json(
         ["bench/prepare.py", "live", "--players", str(players + extra), "--seconds", "600"], env
     )
-    servers = [
-        common.daphne(f"live-{setup_name}-{players}-{i}", "quizsite.asgi:application", env, workdir)
-        for i in range(setup["processes"])
-    ]
+    if setup.get("server") == "split":
+        servers = [common.split(f"live-{setup_name}-{players}", env, workdir,
+                                socket_workers=setup["processes"])]
+        servers[0].ready_marker, servers[0].ready_lines = "Listening on", setup["processes"]
+    else:
+        servers = [
+            common.daphne(
+                f"live-{setup_name}-{players}-{i}", "quizsite.asgi:application", env, workdir
+            )
+            for i in range(setup["processes"])
+        ]
     code = common.code_version()  # the app may change between runs: note what ran
     profile_files: list[Path] = []
     with common.running(*servers):
@@ -260,7 +271,9 @@ def run_size(
                     server.start_profiler(out_dir, f"live-{setup_name}-{players}")
                 )
 
-        common.progress(f"{setup_name}: {players} players on {len(servers)} Daphne process(es)")
+        common.progress(
+            f"{setup_name}: {players} players on {setup['processes']} Daphne process(es)"
+        )
         result = asyncio.run(
             play_room(
                 [s.port for s in servers], room=room, players=players, args=args,
