@@ -225,7 +225,11 @@ def count_syscalls(env: dict[str, str], log_dir: Path, args: argparse.Namespace,
                 url, connections=args.connections, duration=args.duration, use_wrk=args.use_wrk
             )
             tracer.send_signal(signal.SIGINT)
-            tracer.wait(timeout=60)
+            try:
+                tracer.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                tracer.kill()
+                raise
         calls = {
             fields[-1]: int(fields[3])
             for fields in (line.split() for line in output.read_text().splitlines())

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -38,6 +39,10 @@ from string import Template
 from types import FrameType
 
 logger = logging.getLogger("quizsite.scaled")
+
+# A process that exits sooner than this after starting has a problem that starting it
+# again will not fix (a port taken, settings that do not load): stop everything.
+STARTUP_SECONDS = 10.0
 
 
 class NginxTemplate(Template):
@@ -64,18 +69,22 @@ http {
     }
     upstream pages { server 127.0.0.1:@pages_port; }
     upstream sockets { server 127.0.0.1:@sockets_port; }
+    server_tokens off;
     server {
-        listen @host:@port;
-        proxy_set_header Host $http_host;
-        # Replaced, never passed on: rate limits key on it (BEHIND_PROXY=1).
-        proxy_set_header X-Real-IP $remote_addr;
+        listen @listen;
         proxy_pass_header Server;   # which server answered: gunicorn or Daphne
         location / {
             proxy_pass http://pages;
+            proxy_set_header Host $http_host;
+            # Replaced, never passed on: rate limits key on it (BEHIND_PROXY=1).
+            proxy_set_header X-Real-IP $remote_addr;
         }
         location /ws/ {
             proxy_pass http://sockets;
             proxy_http_version 1.1;
+            # A location that sets a header inherits none: all of them again.
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Real-IP $remote_addr;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
             proxy_read_timeout 1h;  # a class lasts longer than nginx's 60 s default
@@ -93,20 +102,32 @@ class Child:
     command: list[str]
     listener: socket.socket | None = None  # kept open here, for the next process too
     process: subprocess.Popen[bytes] | None = None
+    started_at: float = 0.0
 
     def start(self) -> None:
         fds = (self.listener.fileno(),) if self.listener else ()
         self.process = subprocess.Popen(self.command, pass_fds=fds)  # noqa: S603
+        self.started_at = time.monotonic()
 
-    def restart_if_exited(self) -> None:
-        if self.process is not None and self.process.poll() is not None:
-            logger.warning(
-                "%s (process %s) exited with %s; starting another",
+    def restart_if_exited(self) -> bool:
+        """Start it again if it exited; False if it exited while starting up."""
+        if self.process is None or self.process.poll() is None:
+            return True
+        if time.monotonic() - self.started_at < STARTUP_SECONDS:
+            logger.error(
+                "%s exited with %s while starting; see its output above",
                 self.name,
-                self.process.pid,
                 self.process.returncode,
             )
-            self.start()
+            return False
+        logger.warning(
+            "%s (process %s) exited with %s; starting another",
+            self.name,
+            self.process.pid,
+            self.process.returncode,
+        )
+        self.start()
+        return True
 
     def stop(self) -> None:
         if self.process is None:
@@ -116,6 +137,7 @@ class Child:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
 
 
 def daphne(fd: int, extra: list[str]) -> list[str]:
@@ -127,7 +149,8 @@ def daphne(fd: int, extra: list[str]) -> list[str]:
 def gunicorn(fd: int, workers: int) -> list[str]:
     # No control socket: its default path is one per user, and tests run several gunicorns.
     return [sys.executable, "-m", "gunicorn", "--bind", f"fd://{fd}", "--workers",
-            str(workers), "--timeout", "60", "--no-control-socket", "quizsite.wsgi:application"]
+            str(workers), "--timeout", "60", "--graceful-timeout", "8", "--no-control-socket",
+            "quizsite.wsgi:application"]
 
 
 def find_nginx() -> str | None:
@@ -137,6 +160,10 @@ def find_nginx() -> str | None:
 def listening_sockets(host: str, port: int, workers: int) -> list[socket.socket]:
     """One socket per worker on one port where the kernel balances them, else one shared."""
     balanced = sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
+    if balanced and port:
+        # SO_REUSEPORT would quietly share the port with a server left running (a Daphne
+        # of an earlier run, say): make sure nobody holds it, as a plain bind does.
+        socket.create_server((host, port)).close()
     first = socket.create_server((host, port), backlog=2048, reuse_port=balanced)
     port = first.getsockname()[1]  # port 0 asks for a free one: the others take the same
     sockets = [first] + [
@@ -149,10 +176,14 @@ def listening_sockets(host: str, port: int, workers: int) -> list[socket.socket]
 
 
 def nginx_config(prefix: Path, *, host: str, port: int, pages_port: int, sockets_port: int) -> Path:
+    # nginx's workers drop root for nobody, and must reach the temporary directories it
+    # creates (and hands to them) in here.
+    prefix.chmod(0o711)
     path = prefix / "nginx.conf"
+    listen = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     path.write_text(
         NGINX_CONF.substitute(
-            prefix=prefix, host=host, port=port, pages_port=pages_port, sockets_port=sockets_port
+            prefix=prefix, listen=listen, pages_port=pages_port, sockets_port=sockets_port
         )
     )
     return path
@@ -198,6 +229,8 @@ def main() -> int:
                         help="gunicorn workers for the pages, behind nginx (0: Daphne serves all)")
     args, extra = parser.parse_known_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if args.workers < 1 or args.page_workers < 0:
+        parser.error("--workers must be at least 1 and --page-workers at least 0")
 
     if not os.environ.get("REDIS_URL"):
         logger.error("REDIS_URL is not set: several processes need the Redis channel layer.")
@@ -206,6 +239,12 @@ def main() -> int:
         logger.warning("DATABASE_URL is not PostgreSQL: SQLite serialises every write.")
     if args.page_workers:
         os.environ["BEHIND_PROXY"] = "1"  # the children read the client's address from nginx
+    # Every socket of a class is a file descriptor in Daphne, and two in nginx; the
+    # children inherit the limit.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 65536 if hard == resource.RLIM_INFINITY else hard
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
     stopping = False
 
@@ -215,25 +254,27 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    healthy = True
     with tempfile.TemporaryDirectory(prefix="quizsite-nginx-") as prefix:
         running = children(args, extra, Path(prefix))
-        for child in running:
-            child.start()
-        logger.info(
-            "serving on http://%s:%s with %s",
-            args.host,
-            args.port,
-            ", ".join(child.name for child in running),
-        )
-        while not stopping:
+        try:
             for child in running:
-                child.restart_if_exited()
-            time.sleep(0.5)
-        for child in reversed(running):
-            child.stop()
-        for listener in {child.listener for child in running if child.listener}:
-            listener.close()
-    return 0
+                child.start()
+            logger.info(
+                "serving on http://%s:%s with %s",
+                args.host,
+                args.port,
+                ", ".join(child.name for child in running),
+            )
+            while not stopping and healthy:
+                healthy = all(child.restart_if_exited() for child in running)
+                time.sleep(0.5)
+        finally:
+            for child in reversed(running):
+                child.stop()
+            for listener in {child.listener for child in running if child.listener}:
+                listener.close()
+    return 0 if healthy else 1
 
 
 if __name__ == "__main__":

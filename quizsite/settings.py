@@ -106,9 +106,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: the browser tests' server process must see it.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}
 elif DATABASES["default"]["CONN_MAX_AGE"] == 0 and os.environ.get("DATABASE_POOL", "1") == "1":
-    # Under ASGI every HTTP request runs in a new thread, so persistent connections
-    # leak; Django's psycopg pool is the way to stop opening one per request
-    # (docs/performance.md). A process's requests and its sockets' calls (which hand
+    # Under Daphne a persistent connection would stay with each of HTTP_THREADS request
+    # threads and every socket thread; Django's psycopg pool is the way to stop opening
+    # one per request (docs/performance.md). A process's requests and its sockets' calls (which hand
     # theirs back after each call, quiz/db.py) share its max_size connections; one
     # that finds none free waits up to the timeout, then fails with a clear error.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
@@ -153,8 +153,10 @@ RATELIMIT_JOIN = os.environ.get("RATELIMIT_JOIN", "30/m")
 RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10/m")
 # Behind a reverse proxy every request comes from the proxy's address: the limits key on
 # the client's, which the proxy sets in X-Real-IP (docs/deploy.md), replacing any sent.
-if env_bool("BEHIND_PROXY", default=False) or env_bool("BEHIND_TLS_PROXY", default=False):
-    RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+# Opt-in: behind a proxy that passes a client's own X-Real-IP on, a guesser could pick
+# a new address for every try.
+if env_bool("BEHIND_PROXY", default=False):
+    RATELIMIT_IP_META_KEY = "quizsite.proxy.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -13,7 +13,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from quizsite.scaled import listening_sockets
+from quizsite.scaled import find_nginx, listening_sockets
 from tests.cluster import REDIS_URL, redis_reachable
 from tests.conftest import ROOT, free_port, require, wait_for_port
 
@@ -71,7 +71,8 @@ def two_workers(artifacts_dir: Path, tmp_path: Path) -> Iterator[tuple[int, list
 def keep_alive_burst(port: int, count: int) -> list[socket.socket]:
     """`count` connections opened at once, as a class or a load generator does, each of
     which has had a response from Django and is still open."""
-    connections = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(count)]
+    # Generous: on a loaded machine the first answer waits for Django to finish loading.
+    connections = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(count)]
     for connection in connections:
         connection.sendall(b"GET /no-such-page/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
     for connection in connections:
@@ -101,3 +102,31 @@ def test_keep_alive_connections_are_spread_over_both_processes(
     # Hashing 64 connections over two sockets leaves fewer than 16 on one of them about
     # once in 30,000 runs; one shared socket let the first process to wake take them all.
     assert min(held.values()) >= CONNECTIONS // 4, held
+
+
+@pytest.mark.parametrize("layout", [[], ["--page-workers", "1"]], ids=["scaled", "split"])
+def test_a_port_already_taken_stops_it_with_an_error_instead_of_retrying_forever(
+    layout: list[str], tmp_path: Path
+) -> None:
+    if layout:
+        require(find_nginx() is not None, "nginx is not installed (apt-get install nginx-light)")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+        "REDIS_URL": REDIS_URL,
+        "DEBUG": "1",
+    }
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "quizsite.scaled", "--port", str(port), "--workers", "1",
+             *layout],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode != 0
+    assert "already in use" in result.stdout + result.stderr

@@ -186,7 +186,7 @@ def test_guessing_join_codes_is_slowed_down(client: Client, room: dict[str, Any]
 def test_behind_a_proxy_a_class_joining_through_it_is_not_one_guesser(
     client: Client, room: dict[str, Any], settings: Any
 ) -> None:
-    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"  # BEHIND_PROXY=1
+    settings.RATELIMIT_IP_META_KEY = "quizsite.proxy.client_ip"  # BEHIND_PROXY=1
     for student in range(31):
         response = client.post(
             reverse("live:join"),
@@ -203,6 +203,17 @@ def test_behind_a_proxy_a_class_joining_through_it_is_not_one_guesser(
         HTTP_X_REAL_IP="10.9.9.9",
     )
     assert response.status_code == 429
+
+
+def test_behind_a_proxy_a_request_without_a_usable_x_real_ip_counts_by_its_peer(
+    client: Client, room: dict[str, Any], settings: Any
+) -> None:
+    settings.RATELIMIT_IP_META_KEY = "quizsite.proxy.client_ip"
+    for header in ({}, {"HTTP_X_REAL_IP": "not an address"}):
+        response = client.post(
+            reverse("live:join"), {"code": "000000", "nickname": "Eve"}, **header
+        )
+        assert response.status_code == 400  # a wrong code, not a server error
 
 
 def test_guessing_admin_passwords_is_slowed_down(client: Client, staff: Any) -> None:
