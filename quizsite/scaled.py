@@ -10,8 +10,8 @@ sockets (not Linux), the processes share one socket.
 
 `make run-split` (`--page-workers N`): the layout Channels' deployment docs advise for
 larger sites. N gunicorn sync workers serve the pages over WSGI, the Daphne processes
-serve only `/ws/`, and nginx on the port routes between them. A sync view costs about
-1.4x the CPU on an ASGI server, whose event loop and request threads hand the GIL
+serve only `/ws/`, and nginx on the port routes between them. A sync view costs
+1.2-1.4x the CPU on an ASGI server, whose event loop and request threads hand the GIL
 back and forth around every socket and database call (docs/performance.md); a
 prefork worker runs one request at a time and hands nothing over. Needs nginx.
 
