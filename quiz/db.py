@@ -1,16 +1,16 @@
 """The sockets' way into the ORM: `database_sync_to_async` that keeps its connection.
 
-channels' version closes the calling thread's connections before and after every
-call, and before every message a consumer handles, whenever they are older than
-CONN_MAX_AGE. That must be 0 here, because Django's HTTP side under ASGI runs each
-request in a new thread and would leak a persistent connection per request. The
-sockets' calls, though, run on a few long-lived threads (asgiref's one
-thread-sensitive thread and the event loop's executor), so each of those threads may
-keep its connection: opening one per call was a third of the socket thread's time
-(docs/performance.md). A connection that broke is closed here and reopened by the
-next call, as Django does between requests. With Django's PostgreSQL pool each call
-hands its connection back instead, still open: a pooled connection kept by a thread
-that ends (each test's event loop has its own executor) would never come back.
+channels' version closes the calling thread's connections before and after every call,
+and before every message a consumer handles, whenever they are older than
+CONN_MAX_AGE. That stays 0 here, so that the HTTP side's request threads do not each
+hold a connection of their own (settings.py: Django's pool instead). The sockets'
+calls, though, run on a few long-lived threads (asgiref's one thread-sensitive thread
+and the event loop's executor), so each of those threads may keep its connection:
+opening one per call was a third of the socket thread's time (docs/performance.md). A
+connection that broke is closed here and reopened by the next call, as Django does
+between requests. With Django's PostgreSQL pool each call hands its connection back
+instead, still open: a pooled connection kept by a thread that ends (each test's event
+loop has its own executor) would never come back.
 """
 
 from __future__ import annotations

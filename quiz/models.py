@@ -43,14 +43,14 @@ class Quiz(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        moved_from = (
-            Quiz.objects.filter(pk=self.pk).exclude(lesson=self.lesson_id).first()
+        old_lesson = (
+            Quiz.objects.filter(pk=self.pk).values_list("lesson_id", flat=True).first()
             if self.pk
             else None
         )
         super().save(*args, **kwargs)
         # The lesson page caches its quiz cards under the lesson's updated_at.
-        touch_lessons(self.lesson_id, moved_from and moved_from.lesson_id)
+        touch_lessons(self.lesson_id, old_lesson)
 
     def get_absolute_url(self) -> str:
         return reverse("quiz:detail", kwargs={"slug": self.slug})
@@ -99,14 +99,10 @@ class Question(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.code_html = highlight_code(self.code, self.language)
-        moved_from = (
-            Question.objects.filter(pk=self.pk).exclude(quiz=self.quiz_id).first()
-            if self.pk
-            else None
-        )
+        old_lesson = lesson_of_question(self.pk) if self.pk else None
         super().save(*args, **kwargs)
         # Question counts and difficulty mixes are on the lesson page.
-        touch_lessons(self.quiz.lesson_id, moved_from and moved_from.quiz.lesson_id)
+        touch_lessons(self.quiz.lesson_id, old_lesson)
 
     @property
     def prompt_paragraphs(self) -> list[str]:

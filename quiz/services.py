@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
@@ -118,25 +117,16 @@ def questions_of(quiz: Quiz) -> list[Question]:
     quizzes, questions and choices moves the lesson's updated_at, which is in the key.
     The list and its objects are shared between requests, so nobody may change them.
     """
-    key = (quiz.pk, quiz.lesson.updated_at)
-    with _questions_lock:
-        cached = _questions.get(key)
-    if cached is not None:
-        return cached
+    return _questions_at(quiz, quiz.lesson.updated_at)
+
+
+@lru_cache(maxsize=64)
+def _questions_at(quiz: Quiz, version: datetime) -> list[Question]:
     questions = list(quiz.questions.prefetch_related("choices"))
     for question in questions:
         for position, choice in enumerate(question.choices.all()):
             choice.position = position
-    with _questions_lock:
-        _questions[key] = questions
-        while len(_questions) > QUESTIONS_CACHE_SIZE:
-            _questions.popitem(last=False)
     return questions
-
-
-QUESTIONS_CACHE_SIZE = 64
-_questions: OrderedDict[tuple[int, datetime], list[Question]] = OrderedDict()
-_questions_lock = threading.Lock()
 
 
 def first_unanswered(attempt: Attempt) -> Question | None:

@@ -140,10 +140,17 @@ class Child:
             self.process.wait()
 
 
-def daphne(fd: int, extra: list[str]) -> list[str]:
+def daphnes(listeners: list[socket.socket], extra: list[str]) -> list[Child]:
     # A full room connects at once; Daphne's 5 s default drops handshakes.
-    return [sys.executable, "-m", "daphne", "--fd", str(fd), "--websocket_connect_timeout",
-            "30", *extra, "quizsite.asgi:application"]
+    return [
+        Child(
+            f"daphne {index}",
+            [sys.executable, "-m", "daphne", "--fd", str(listener.fileno()),
+             "--websocket_connect_timeout", "30", *extra, "quizsite.asgi:application"],
+            listener,
+        )
+        for index, listener in enumerate(listeners)
+    ]
 
 
 def gunicorn(fd: int, workers: int) -> list[str]:
@@ -192,11 +199,7 @@ def nginx_config(prefix: Path, *, host: str, port: int, pages_port: int, sockets
 def children(args: argparse.Namespace, extra: list[str], prefix: Path) -> list[Child]:
     """What to run, its sockets opened: Daphne alone, or nginx, gunicorn and Daphne."""
     if not args.page_workers:
-        listeners = listening_sockets(args.host, args.port, args.workers)
-        return [
-            Child(f"daphne {index}", daphne(listener.fileno(), extra), listener)
-            for index, listener in enumerate(listeners)
-        ]
+        return daphnes(listening_sockets(args.host, args.port, args.workers), extra)
     nginx = find_nginx()
     if nginx is None:
         raise SystemExit("--page-workers needs nginx (Debian: apt-get install nginx-light)")
@@ -211,10 +214,7 @@ def children(args: argparse.Namespace, extra: list[str], prefix: Path) -> list[C
     )
     return [
         Child("gunicorn", gunicorn(pages.fileno(), args.page_workers), pages),
-        *(
-            Child(f"daphne {index}", daphne(listener.fileno(), extra), listener)
-            for index, listener in enumerate(sockets)
-        ),
+        *daphnes(sockets, extra),
         Child("nginx", [nginx, "-p", str(prefix), "-c", str(config)]),
     ]
 

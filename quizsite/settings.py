@@ -108,9 +108,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["CONN_MAX_AGE"] == 0 and os.environ.get("DATABASE_POOL", "1") == "1":
     # Under Daphne a persistent connection would stay with each of HTTP_THREADS request
     # threads and every socket thread; Django's psycopg pool is the way to stop opening
-    # one per request (docs/performance.md). A process's requests and its sockets' calls (which hand
-    # theirs back after each call, quiz/db.py) share its max_size connections; one
-    # that finds none free waits up to the timeout, then fails with a clear error.
+    # one per request (docs/performance.md). A process's requests and its sockets'
+    # calls (which hand theirs back after each call, quiz/db.py) share its max_size
+    # connections; one that finds none free waits up to the timeout, then fails with a
+    # clear error.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "2")),
         "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "20")),
