@@ -572,33 +572,19 @@ def daphne(name: str, app: str, env: dict[str, str], log_dir: Path) -> Server:
     )
 
 
-def daphne_scaled(name: str, workers: int, env: dict[str, str], log_dir: Path) -> Server:
+def scaled(name: str, env: dict[str, str], log_dir: Path, *, workers: int = 2,
+           page_workers: int = 0) -> Server:
+    """`make run-scaled`: Daphne processes on one port; with page_workers, `make run-split`:
+    nginx on the port, gunicorn for the pages and the Daphne processes for /ws/."""
     port = free_port()
-    return Server(
-        name=name,
-        command=[PYTHON, "-m", "quizsite.scaled", "--host", "127.0.0.1", "--port", str(port),
-                 "--workers", str(workers)],
-        env=env,
-        port=port,
-        log_path=log_dir / f"{name}.log",
-        ready_lines=workers,
-    )
-
-
-def split(name: str, env: dict[str, str], log_dir: Path, *, page_workers: int = 2,
-          socket_workers: int = 2) -> Server:
-    """`make run-split`: nginx, gunicorn for the pages and Daphne for /ws/ on one port."""
-    port = free_port()
-    return Server(
-        name=name,
-        command=[PYTHON, "-m", "quizsite.scaled", "--host", "127.0.0.1", "--port", str(port),
-                 "--workers", str(socket_workers), "--page-workers", str(page_workers)],
-        env=env,
-        port=port,
-        log_path=log_dir / f"{name}.log",
-        ready_lines=page_workers,
-        ready_marker="Booting worker",
-    )
+    command = [PYTHON, "-m", "quizsite.scaled", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(workers)]
+    if page_workers:
+        command += ["--page-workers", str(page_workers)]
+    # Ready once every Daphne listens; gunicorn's socket is open before it starts, so a
+    # page asked for earlier waits in its queue.
+    return Server(name=name, command=command, env=env, port=port,
+                  log_path=log_dir / f"{name}.log", ready_lines=workers)
 
 
 def gunicorn(

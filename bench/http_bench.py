@@ -87,9 +87,9 @@ def build_server(config: str, env: dict[str, str], log_dir: Path) -> common.Serv
     if kind == "daphne":
         return common.daphne(config, app, env, log_dir)
     if kind == "scaled":
-        return common.daphne_scaled(config, 2, env, log_dir)
+        return common.scaled(config, env, log_dir)
     if kind == "split":
-        return common.split(config, env, log_dir)
+        return common.scaled(config, env, log_dir, page_workers=2)
     return common.gunicorn(config, app, env, log_dir, workers=2)
 
 

@@ -247,9 +247,8 @@ def run_size(
         ["bench/prepare.py", "live", "--players", str(players + extra), "--seconds", "600"], env
     )
     if setup.get("server") == "split":
-        servers = [common.split(f"live-{setup_name}-{players}", env, workdir,
-                                socket_workers=setup["processes"])]
-        servers[0].ready_marker, servers[0].ready_lines = "Listening on", setup["processes"]
+        servers = [common.scaled(f"live-{setup_name}-{players}", env, workdir,
+                                 workers=setup["processes"], page_workers=2)]
     else:
         servers = [
             common.daphne(
