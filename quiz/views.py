@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from lessons.selectors import published_quizzes, with_difficulty_mix
 from quiz import presenters, services
@@ -28,7 +28,7 @@ def _owned_attempt(request: HttpRequest, attempt_id: uuid.UUID) -> Attempt:
         raise Http404(services.AttemptNotFound.message) from None
 
 
-@require_GET
+@require_safe
 def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(Quiz, slug=slug, published=True, lesson__published=True)
     annotated = with_difficulty_mix(published_quizzes(quiz.lesson).filter(pk=quiz.pk))[0]
@@ -49,7 +49,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(attempt)
 
 
-@require_GET
+@require_safe
 def play(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
     attempt = _owned_attempt(request, attempt_id)
     answered = None
@@ -91,7 +91,7 @@ def hint(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
     return HttpResponseRedirect(reverse("quiz:play", args=[attempt.pk]) + "#hint")
 
 
-@require_GET
+@require_safe
 def results(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
     attempt = _owned_attempt(request, attempt_id)
     if not attempt.is_finished:
@@ -109,7 +109,7 @@ def results(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def my_attempts(request: HttpRequest) -> HttpResponse:
     attempts = services.with_scores(
         services.attempts_owned_by(session_key=session_key(request), user=request.user)

@@ -114,7 +114,7 @@ def join_rate(group: str, request: HttpRequest) -> str:
     return settings.RATELIMIT_JOIN
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=join_rate, method="POST", block=False)
 def join(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("code", request.GET.get("code", ""))
