@@ -184,7 +184,7 @@ def test_guessing_join_codes_is_slowed_down(client: Client, room: dict[str, Any]
 
 
 def test_behind_a_proxy_a_class_joining_through_it_is_not_one_guesser(
-    client: Client, room: dict[str, Any], settings: Any
+    client: Client, room: dict[str, Any], settings: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     settings.RATELIMIT_IP_META_KEY = "quizsite.proxy.client_ip"  # BEHIND_PROXY=1
     for student in range(31):
@@ -203,6 +203,7 @@ def test_behind_a_proxy_a_class_joining_through_it_is_not_one_guesser(
         HTTP_X_REAL_IP="10.9.9.9",
     )
     assert response.status_code == 429
+    assert "join rate limit hit from 127.0.0.1 (X-Real-IP 10.9.9.9)" in caplog.text
 
 
 def test_behind_a_proxy_a_request_without_a_usable_x_real_ip_counts_by_its_peer(

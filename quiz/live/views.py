@@ -122,7 +122,13 @@ def join(request: HttpRequest) -> HttpResponse:
     error, status = "", 200
     if getattr(request, "limited", False):
         # Six digits are guessable by brute force; a class joins well under this rate.
-        logger.warning("join rate limit hit from %s", request.META.get("REMOTE_ADDR"))
+        # Both: behind nginx the peer is nginx itself, and without it X-Real-IP is the
+        # client's own claim.
+        logger.warning(
+            "join rate limit hit from %s (X-Real-IP %s)",
+            request.META.get("REMOTE_ADDR"),
+            request.META.get("HTTP_X_REAL_IP", "-"),
+        )
         error = "Too many join attempts from this network; wait a minute and try again."
         status = 429
     elif request.method == "POST":
