@@ -23,6 +23,7 @@ dies is started again on the same socket, with the connections queued on it.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import logging
 import os
 import resource
@@ -34,6 +35,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from string import Template
 from types import FrameType
@@ -43,6 +45,21 @@ logger = logging.getLogger("quizsite.scaled")
 # A process that exits sooner than this after starting has a problem that starting it
 # again will not fix (a port taken, settings that do not load): stop everything.
 STARTUP_SECONDS = 10.0
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_launcher(launcher: int) -> None:
+    """In a child, before exec: have Linux send SIGTERM when the launcher dies.
+
+    Without it a launcher killed with SIGKILL (an OOM kill, a CI timeout) leaves its
+    servers holding the port, and the next start is refused with "already in use".
+    """
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != launcher:  # it died before the line above
+        os._exit(1)
 
 
 class NginxTemplate(Template):
@@ -106,7 +123,12 @@ class Child:
 
     def start(self) -> None:
         fds = (self.listener.fileno(),) if self.listener else ()
-        self.process = subprocess.Popen(self.command, pass_fds=fds)  # noqa: S603
+        # preexec_fn is safe here: the launcher runs no threads.
+        self.process = subprocess.Popen(  # noqa: S603
+            self.command,
+            pass_fds=fds,
+            preexec_fn=partial(die_with_launcher, os.getpid()),  # noqa: PLW1509
+        )
         self.started_at = time.monotonic()
 
     def restart_if_exited(self) -> bool:

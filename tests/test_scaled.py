@@ -130,3 +130,45 @@ def test_a_port_already_taken_stops_it_with_an_error_instead_of_retrying_forever
         )
     assert result.returncode != 0
     assert "already in use" in result.stdout + result.stderr
+
+
+@linux_only
+@pytest.mark.parametrize("layout", [[], ["--page-workers", "1"]], ids=["scaled", "split"])
+def test_killing_the_launcher_stops_every_server_it_started(
+    layout: list[str], artifacts_dir: Path, tmp_path: Path
+) -> None:
+    require(redis_reachable(), f"Redis is not reachable at {REDIS_URL}")
+    if layout:
+        require(find_nginx() is not None, "nginx is not installed (apt-get install nginx-light)")
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+        "REDIS_URL": REDIS_URL,
+        "DEBUG": "1",
+    }
+    with (artifacts_dir / "scaled-killed.log").open("ab") as log:
+        launcher = subprocess.Popen(
+            [sys.executable, "-m", "quizsite.scaled", "--port", str(port), "--workers", "1",
+             *layout],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    # Daphne; or gunicorn, nginx and a worker forked by each, and Daphne.
+    expected = 5 if layout else 1
+    try:
+        deadline = time.monotonic() + 60
+        while len(servers := psutil.Process(launcher.pid).children(recursive=True)) < expected:
+            assert launcher.poll() is None, "quizsite.scaled exited; see scaled-killed.log"
+            assert time.monotonic() < deadline, f"only {len(servers)} servers started"
+            time.sleep(0.2)
+        names = {server.pid: " ".join(server.cmdline()[:3]) for server in servers}
+    finally:
+        launcher.kill()  # SIGKILL: no handler of the launcher's runs
+        launcher.wait()
+    _, alive = psutil.wait_procs(servers, timeout=30)
+    for server in alive:
+        server.kill()
+    assert not alive, [names[server.pid] for server in alive]
