@@ -9,12 +9,14 @@ PORT ?= 8000
 .PHONY: help run run-scaled run-split test lint install install-dev migrate content superuser audit clean bench bench-smoke
 WORKERS ?= 2
 PAGE_WORKERS ?= 2
+PAGE_CACHE ?= 1
 
 help:
 	@echo "make run      serve the site with Daphne on http://$(HOST):$(PORT) (SQLite, in-memory layer)"
 	@echo "make test     run the whole test suite (unit, consumer, browser) and ruff"
 	@echo "make run-scaled  WORKERS Daphne processes on one port (needs DATABASE_URL=postgres://... and REDIS_URL)"
-	@echo "make run-split   nginx: pages to PAGE_WORKERS gunicorn workers, /ws/ to WORKERS Daphne processes (the same, and nginx)"
+	@echo "make run-split   nginx: pages to PAGE_WORKERS gunicorn workers, /ws/ to WORKERS Daphne processes (the same, and nginx);"
+	@echo "                 anonymous readers share a page for PAGE_CACHE seconds (0: off)"
 	@echo "make audit    pip-audit the pinned requirements (needs internet access)"
 	@echo "make bench    every benchmark (~30 min; PostgreSQL, Redis, wrk), see docs/performance.md"
 	@echo "make bench-smoke  the benchmarks' smoke test (~1 min)"
@@ -49,7 +51,7 @@ run-scaled: content
 	$(BIN)/python -m quizsite.scaled --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 run-split: content
-	$(BIN)/python -m quizsite.scaled --host $(HOST) --port $(PORT) --workers $(WORKERS) --page-workers $(PAGE_WORKERS)
+	$(BIN)/python -m quizsite.scaled --host $(HOST) --port $(PORT) --workers $(WORKERS) --page-workers $(PAGE_WORKERS) --page-cache $(PAGE_CACHE)
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser

@@ -15,7 +15,10 @@ default and what Django's docs require under ASGI):
   daphne-1            quizsite.asgi on one Daphne process
   daphne-scaled-2     `python -m quizsite.scaled --workers 2` (two Daphne processes)
   split-2             `make run-split`: nginx sends the pages to gunicorn (2 sync workers)
-                      and /ws/ to 2 Daphne processes; needs nginx, left out without it
+                      and /ws/ to 2 Daphne processes; needs nginx, left out without it.
+                      nginx shares a page among visitors without cookies for a second
+                      (wrk sends none): its lesson page is a cache's figure, not a server's
+  split-2-nocache     the same with that cache off (PAGE_CACHE=0): the servers compared
   gunicorn-wsgi-2     quizsite.wsgi on gunicorn, 2 sync workers   <- the baseline
   gunicorn-wsgi-2-cma60  the same with CONN_MAX_AGE=60: WSGI's best case (persistent
                       connections are only safe under WSGI)
@@ -65,7 +68,8 @@ BEST_WSGI = "gunicorn-wsgi-2-cma60"
 CONFIG_SPECS: dict[str, tuple[str, str, dict[str, str]]] = {
     "daphne-1": ("daphne", "quizsite.asgi:application", {}),
     "daphne-scaled-2": ("scaled", "", {}),
-    "split-2": ("split", "", {}),
+    "split-2": ("split", "", {"PAGE_CACHE": "1"}),
+    "split-2-nocache": ("split", "", {"PAGE_CACHE": "0"}),
     BASELINE: ("gunicorn", "quizsite.wsgi:application", {}),
     BEST_WSGI: ("gunicorn", "quizsite.wsgi:application", {"CONN_MAX_AGE": "60"}),
     "daphne-1-1thread": ("daphne", "quizsite.asgi:application", {"HTTP_THREADS": "1"}),
@@ -358,6 +362,7 @@ def main() -> int:
         "lesson_daphne_1_rps_ratio_ge_1": meets("daphne-1"),
         "lesson_daphne_scaled_2_rps_ratio_ge_1": meets("daphne-scaled-2"),
         "lesson_split_2_rps_ratio_ge_1": meets("split-2"),
+        "lesson_split_2_nocache_rps_ratio_ge_1": meets("split-2-nocache"),
     }
     if any(r["errors"] for r in table):
         print("WARNING: some runs had errors or non-2xx responses; their figures are not valid")

@@ -84,6 +84,7 @@ http {
         default upgrade;
         ''      close;
     }
+@cache_path
     upstream pages { server 127.0.0.1:@pages_port; }
     upstream sockets { server 127.0.0.1:@sockets_port; }
     server_tokens off;
@@ -95,6 +96,7 @@ http {
             proxy_set_header Host $http_host;
             # Replaced, never passed on: rate limits key on it (BEHIND_PROXY=1).
             proxy_set_header X-Real-IP $remote_addr;
+@page_cache
         }
         location /ws/ {
             proxy_pass http://sockets;
@@ -109,6 +111,26 @@ http {
     }
 }
 """)
+
+
+# A page is shared only where it is the same for everyone: a request with no cookie (no
+# session, no CSRF token, not staff), not htmx's; nginx itself never stores a response
+# that sets a cookie (the quiz pages' CSRF token), says private or no-store, or is not
+# a 200. The key names the Host, so Django still refuses a host it does not serve. The
+# lock makes a class opening a lesson at once wait for one render instead of each
+# asking gunicorn for it.
+CACHE_PATH = NginxTemplate("""\
+    proxy_cache_path @prefix/cache levels=1:2 keys_zone=pages:10m max_size=256m
+                     inactive=10m use_temp_path=off;""")
+PAGE_CACHE = NginxTemplate("""\
+            proxy_cache pages;
+            proxy_cache_key $scheme$http_host$request_uri;
+            proxy_cache_valid 200 @seconds;
+            proxy_cache_bypass $http_cookie $http_authorization $http_hx_request;
+            proxy_no_cache $http_cookie $http_authorization $http_hx_request;
+            proxy_cache_lock on;
+            proxy_cache_use_stale updating;
+            add_header X-Cache-Status $upstream_cache_status always;""")
 
 
 @dataclass
@@ -204,7 +226,9 @@ def listening_sockets(host: str, port: int, workers: int) -> list[socket.socket]
     return [sockets[index % len(sockets)] for index in range(workers)]
 
 
-def nginx_config(prefix: Path, *, host: str, port: int, pages_port: int, sockets_port: int) -> Path:
+def nginx_config(
+    prefix: Path, *, host: str, port: int, pages_port: int, sockets_port: int, page_cache: int
+) -> Path:
     # nginx's workers drop root for nobody, and must reach the temporary directories it
     # creates (and hands to them) in here.
     prefix.chmod(0o711)
@@ -212,7 +236,12 @@ def nginx_config(prefix: Path, *, host: str, port: int, pages_port: int, sockets
     listen = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     path.write_text(
         NGINX_CONF.substitute(
-            prefix=prefix, listen=listen, pages_port=pages_port, sockets_port=sockets_port
+            prefix=prefix,
+            listen=listen,
+            pages_port=pages_port,
+            sockets_port=sockets_port,
+            cache_path=CACHE_PATH.substitute(prefix=prefix) if page_cache else "",
+            page_cache=PAGE_CACHE.substitute(seconds=f"{page_cache}s") if page_cache else "",
         )
     )
     return path
@@ -233,6 +262,7 @@ def children(args: argparse.Namespace, extra: list[str], prefix: Path) -> list[C
         port=args.port,
         pages_port=pages.getsockname()[1],
         sockets_port=sockets[0].getsockname()[1],
+        page_cache=args.page_cache,
     )
     return [
         Child("gunicorn", gunicorn(pages.fileno(), args.page_workers), pages),
@@ -249,10 +279,14 @@ def main() -> int:
                         help="Daphne processes")
     parser.add_argument("--page-workers", type=int, default=0,
                         help="gunicorn workers for the pages, behind nginx (0: Daphne serves all)")
+    parser.add_argument("--page-cache", type=int, metavar="SECONDS",
+                        default=int(os.environ.get("PAGE_CACHE", "1")),
+                        help="with --page-workers: seconds nginx serves anonymous visitors one "
+                        "copy of a page (0: off)")
     args, extra = parser.parse_known_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    if args.workers < 1 or args.page_workers < 0:
-        parser.error("--workers must be at least 1 and --page-workers at least 0")
+    if args.workers < 1 or args.page_workers < 0 or args.page_cache < 0:
+        parser.error("--workers must be at least 1, --page-workers and --page-cache at least 0")
 
     if not os.environ.get("REDIS_URL"):
         logger.error("REDIS_URL is not set: several processes need the Redis channel layer.")

@@ -13,7 +13,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from quizsite.scaled import find_nginx, listening_sockets
+from quizsite.scaled import find_nginx, listening_sockets, nginx_config
 from tests.cluster import REDIS_URL, redis_reachable
 from tests.conftest import ROOT, free_port, require, wait_for_port
 
@@ -172,3 +172,21 @@ def test_killing_the_launcher_stops_every_server_it_started(
     for server in alive:
         server.kill()
     assert not alive, [names[server.pid] for server in alive]
+
+
+@pytest.mark.parametrize("page_cache", [0, 1])
+def test_the_generated_nginx_config_is_valid_with_and_without_the_page_cache(
+    page_cache: int, tmp_path: Path
+) -> None:
+    nginx = find_nginx()
+    require(nginx is not None, "nginx is not installed (apt-get install nginx-light)")
+    config = nginx_config(
+        tmp_path, host="127.0.0.1", port=free_port(), pages_port=1, sockets_port=2,
+        page_cache=page_cache,
+    )
+    result = subprocess.run(
+        [nginx, "-t", "-p", str(tmp_path), "-c", str(config)],
+        capture_output=True, text=True, timeout=30, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert ("proxy_cache pages;" in config.read_text()) == bool(page_cache)

@@ -76,6 +76,65 @@ def test_the_pages_come_from_gunicorn(site: Site) -> None:
     assert page.headers["server"] == "gunicorn"
 
 
+# nginx's page cache (--page-cache, one second by default) -----------------------------
+
+
+def test_readers_without_cookies_share_one_copy_of_the_lesson(site: Site) -> None:
+    first = httpx.get(f"{site.http}/lessons/asgi-vs-wsgi/?shared")
+    again = httpx.get(f"{site.http}/lessons/asgi-vs-wsgi/?shared")
+    assert first.headers["x-cache-status"] == "MISS"
+    assert again.headers["x-cache-status"] == "HIT"
+    assert again.text == first.text
+
+
+def test_a_visitor_with_a_cookie_always_gets_a_page_of_their_own(site: Site) -> None:
+    for _ in range(2):
+        page = httpx.get(f"{site.http}/lessons/asgi-vs-wsgi/", cookies={"sessionid": "a-student"})
+        assert page.status_code == 200
+        assert page.headers["x-cache-status"] == "BYPASS"
+
+
+def test_htmx_requests_are_never_shared(site: Site) -> None:
+    httpx.get(f"{site.http}/lessons/asgi-vs-wsgi/")
+    page = httpx.get(f"{site.http}/lessons/asgi-vs-wsgi/", headers={"HX-Request": "true"})
+    assert page.headers["x-cache-status"] == "BYPASS"
+
+
+def test_a_page_that_sets_a_cookie_is_never_shared(site: Site) -> None:
+    """The quiz page hands each visitor a CSRF token of their own."""
+    first, second = (httpx.get(f"{site.http}/quiz/asgi-vs-wsgi-practice/") for _ in range(2))
+    assert first.headers["x-cache-status"] == second.headers["x-cache-status"] == "MISS"
+    assert first.cookies["csrftoken"] != second.cookies["csrftoken"]
+
+
+def test_a_host_django_does_not_serve_is_refused_though_the_page_is_cached(site: Site) -> None:
+    assert httpx.get(f"{site.http}/lessons/asgi-vs-wsgi/").status_code == 200
+    foreign = httpx.get(f"{site.http}/lessons/asgi-vs-wsgi/", headers={"Host": "evil.example"})
+    assert foreign.status_code == 400
+
+
+def test_an_edit_reaches_readers_once_their_copy_expires(site: Site) -> None:
+    import psycopg
+
+    url = f"{site.http}/lessons/asgi-vs-wsgi/?edited"
+    assert "Edited in the admin" not in httpx.get(url).text
+    with psycopg.connect(site.cluster.database_url, autocommit=True) as db:
+        db.execute(
+            "UPDATE lessons_lesson SET title = title || ' (Edited in the admin)',"
+            " updated_at = now() WHERE slug = 'asgi-vs-wsgi'"
+        )
+        try:
+            deadline = time.monotonic() + 15  # one second's copy, on a busy machine
+            while "Edited in the admin" not in (page := httpx.get(url)).text:
+                assert time.monotonic() < deadline, page.headers["x-cache-status"]
+                time.sleep(0.2)
+        finally:
+            db.execute(
+                "UPDATE lessons_lesson SET title = replace(title, ' (Edited in the admin)', ''),"
+                " updated_at = now() WHERE slug = 'asgi-vs-wsgi'"
+            )
+
+
 async def test_a_plain_form_answer_on_gunicorn_moves_the_board_of_a_host_on_daphne(
     site: Site,
 ) -> None:
