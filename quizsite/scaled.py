@@ -116,9 +116,10 @@ http {
 # A page is shared only where it is the same for everyone: a request with no cookie (no
 # session, no CSRF token, not staff), not htmx's; nginx itself never stores a response
 # that sets a cookie (the quiz pages' CSRF token), says private or no-store, or is not
-# a 200. The key names the Host, so Django still refuses a host it does not serve. The
-# lock makes a class opening a lesson at once wait for one render instead of each
-# asking gunicorn for it.
+# a 200. The key names the Host, so Django still refuses a host it does not serve. Once
+# a copy expires, nginx refreshes it in the background and serves the old one meanwhile.
+# No proxy_cache_lock: nginx learns only from the response that a page cannot be shared,
+# so every visitor of a quiz page would wait out the lock's 5 s behind the first.
 CACHE_PATH = NginxTemplate("""\
     proxy_cache_path @prefix/cache levels=1:2 keys_zone=pages:10m max_size=256m
                      inactive=10m use_temp_path=off;""")
@@ -128,8 +129,8 @@ PAGE_CACHE = NginxTemplate("""\
             proxy_cache_valid 200 @seconds;
             proxy_cache_bypass $http_cookie $http_authorization $http_hx_request;
             proxy_no_cache $http_cookie $http_authorization $http_hx_request;
-            proxy_cache_lock on;
             proxy_cache_use_stale updating;
+            proxy_cache_background_update on;
             add_header X-Cache-Status $upstream_cache_status always;""")
 
 

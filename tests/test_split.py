@@ -3,6 +3,7 @@ Daphne, the two sharing PostgreSQL and Redis."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import subprocess
 import sys
@@ -105,6 +106,23 @@ def test_a_page_that_sets_a_cookie_is_never_shared(site: Site) -> None:
     first, second = (httpx.get(f"{site.http}/quiz/asgi-vs-wsgi-practice/") for _ in range(2))
     assert first.headers["x-cache-status"] == second.headers["x-cache-status"] == "MISS"
     assert first.cookies["csrftoken"] != second.cookies["csrftoken"]
+
+
+async def test_visitors_of_a_page_that_cannot_be_shared_do_not_wait_for_each_other(
+    site: Site,
+) -> None:
+    """nginx learns only from the response that a page cannot be shared: under a cache
+    lock every other visitor would wait out its 5 s timeout behind the first."""
+    async with httpx.AsyncClient(base_url=site.http, timeout=30) as client:
+
+        async def visit() -> float:
+            started = time.monotonic()
+            page = await client.get("/quiz/asgi-vs-wsgi-practice/")  # sets a CSRF cookie
+            assert page.status_code == 200
+            return time.monotonic() - started
+
+        waits = await asyncio.gather(*(visit() for _ in range(16)))
+    assert max(waits) < 4.5, sorted(waits)  # renders take milliseconds, the lock 5 s
 
 
 def test_a_host_django_does_not_serve_is_refused_though_the_page_is_cached(site: Site) -> None:
