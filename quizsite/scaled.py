@@ -57,7 +57,9 @@ def die_with_launcher(launcher: int) -> None:
     servers holding the port, and the next start is refused with "already in use".
     """
     if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGTERM)) != 0:
+            os._exit(1)  # refused (a seccomp filter): the launcher sees it exit at once
     if os.getppid() != launcher:  # it died before the line above
         os._exit(1)
 
@@ -116,10 +118,12 @@ http {
 # A page is shared only where it is the same for everyone: a request with no cookie (no
 # session, no CSRF token, not staff), not htmx's; nginx itself never stores a response
 # that sets a cookie (the quiz pages' CSRF token), says private or no-store, or is not
-# a 200. The key names the Host, so Django still refuses a host it does not serve. Once
-# a copy expires, nginx refreshes it in the background and serves the old one meanwhile.
-# No proxy_cache_lock: nginx learns only from the response that a page cannot be shared,
-# so every visitor of a quiz page would wait out the lock's 5 s behind the first.
+# a 200. The key names the Host, so Django still refuses a host it does not serve. The
+# old copy goes out only while another request is fetching the new one: refreshed in
+# the background instead, it would outlive a lesson unpublished since (a 404 is not
+# stored, so the stale 200 stayed). No proxy_cache_lock: nginx learns only from the
+# response that a page cannot be shared, so every visitor of a quiz page would wait
+# out the lock's 5 s behind the first.
 CACHE_PATH = NginxTemplate("""\
     proxy_cache_path @prefix/cache levels=1:2 keys_zone=pages:10m max_size=256m
                      inactive=10m use_temp_path=off;""")
@@ -130,7 +134,6 @@ PAGE_CACHE = NginxTemplate("""\
             proxy_cache_bypass $http_cookie $http_authorization $http_hx_request;
             proxy_no_cache $http_cookie $http_authorization $http_hx_request;
             proxy_cache_use_stale updating;
-            proxy_cache_background_update on;
             add_header X-Cache-Status $upstream_cache_status always;""")
 
 
@@ -146,7 +149,8 @@ class Child:
 
     def start(self) -> None:
         fds = (self.listener.fileno(),) if self.listener else ()
-        # preexec_fn is safe here: the launcher runs no threads.
+        # preexec_fn is safe here, and PR_SET_PDEATHSIG (which fires when the thread that
+        # forked exits) means the launcher: it runs no threads.
         self.process = subprocess.Popen(  # noqa: S603
             self.command,
             pass_fds=fds,

@@ -8,9 +8,10 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -56,7 +57,8 @@ def site(artifacts_dir: Path) -> Iterator[Site]:
         with (artifacts_dir / "split.log").open("ab") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "quizsite.scaled", "--port", str(port),
-                 "--workers", "1", "--page-workers", "1"],
+                 "--workers", "1", "--page-workers", "1",
+                 "--page-cache", str(PAGE_CACHE_SECONDS)],
                 cwd=ROOT,
                 env=cluster.env,
                 stdout=log,
@@ -77,33 +79,54 @@ def test_the_pages_come_from_gunicorn(site: Site) -> None:
     assert page.headers["server"] == "gunicorn"
 
 
-# nginx's page cache (--page-cache, one second by default) -----------------------------
+# nginx's page cache ------------------------------------------------------------------
+
+# Long enough that two requests in a row always fall inside one copy's life (nginx counts
+# whole seconds), short enough for the tests that wait for it to expire.
+PAGE_CACHE_SECONDS = 3
+LESSON = "/lessons/asgi-vs-wsgi/"
+
+
+def get(site: Site, path: str, **kwargs: Any) -> httpx.Response:
+    return httpx.get(f"{site.http}{path}", **kwargs)
 
 
 def test_readers_without_cookies_share_one_copy_of_the_lesson(site: Site) -> None:
-    first = httpx.get(f"{site.http}/lessons/asgi-vs-wsgi/?shared")
-    again = httpx.get(f"{site.http}/lessons/asgi-vs-wsgi/?shared")
+    first = get(site, f"{LESSON}?shared")
+    again = get(site, f"{LESSON}?shared")
     assert first.headers["x-cache-status"] == "MISS"
     assert again.headers["x-cache-status"] == "HIT"
     assert again.text == first.text
 
 
-def test_a_visitor_with_a_cookie_always_gets_a_page_of_their_own(site: Site) -> None:
+def test_head_is_answered_from_the_shared_copy_without_a_body(site: Site) -> None:
+    get(site, f"{LESSON}?head")
+    head = httpx.head(f"{site.http}{LESSON}?head")
+    assert head.status_code == 200
+    assert head.headers["x-cache-status"] == "HIT"
+    assert head.content == b""
+
+
+@pytest.mark.parametrize(
+    "own",
+    [{"cookies": {"sessionid": "a-student"}}, {"headers": {"HX-Request": "true"}}],
+    ids=["cookie", "htmx"],
+)
+def test_a_request_with_a_cookie_or_from_htmx_is_neither_served_nor_stored(
+    site: Site, own: dict[str, Any]
+) -> None:
+    path = f"{LESSON}?own-{next(iter(own))}"
     for _ in range(2):
-        page = httpx.get(f"{site.http}/lessons/asgi-vs-wsgi/", cookies={"sessionid": "a-student"})
+        page = get(site, path, **own)
         assert page.status_code == 200
         assert page.headers["x-cache-status"] == "BYPASS"
-
-
-def test_htmx_requests_are_never_shared(site: Site) -> None:
-    httpx.get(f"{site.http}/lessons/asgi-vs-wsgi/")
-    page = httpx.get(f"{site.http}/lessons/asgi-vs-wsgi/", headers={"HX-Request": "true"})
-    assert page.headers["x-cache-status"] == "BYPASS"
+    # What was rendered for them was not kept for anybody else.
+    assert get(site, path).headers["x-cache-status"] == "MISS"
 
 
 def test_a_page_that_sets_a_cookie_is_never_shared(site: Site) -> None:
     """The quiz page hands each visitor a CSRF token of their own."""
-    first, second = (httpx.get(f"{site.http}/quiz/asgi-vs-wsgi-practice/") for _ in range(2))
+    first, second = (get(site, "/quiz/asgi-vs-wsgi-practice/") for _ in range(2))
     assert first.headers["x-cache-status"] == second.headers["x-cache-status"] == "MISS"
     assert first.cookies["csrftoken"] != second.cookies["csrftoken"]
 
@@ -126,31 +149,47 @@ async def test_visitors_of_a_page_that_cannot_be_shared_do_not_wait_for_each_oth
 
 
 def test_a_host_django_does_not_serve_is_refused_though_the_page_is_cached(site: Site) -> None:
-    assert httpx.get(f"{site.http}/lessons/asgi-vs-wsgi/").status_code == 200
-    foreign = httpx.get(f"{site.http}/lessons/asgi-vs-wsgi/", headers={"Host": "evil.example"})
-    assert foreign.status_code == 400
+    assert get(site, LESSON).status_code == 200
+    assert get(site, LESSON, headers={"Host": "evil.example"}).status_code == 400
+
+
+def change_lesson(site: Site, assignments: str) -> None:
+    import psycopg
+
+    with psycopg.connect(site.cluster.database_url, autocommit=True) as db:
+        db.execute(
+            f"UPDATE lessons_lesson SET {assignments}, updated_at = now()"
+            " WHERE slug = 'asgi-vs-wsgi'"
+        )
+
+
+def wait_for(site: Site, path: str, seen: Callable[[httpx.Response], bool]) -> None:
+    deadline = time.monotonic() + PAGE_CACHE_SECONDS + 15  # a busy machine
+    while not seen(page := get(site, path)):
+        assert time.monotonic() < deadline, (page.status_code, page.headers["x-cache-status"])
+        time.sleep(0.2)
 
 
 def test_an_edit_reaches_readers_once_their_copy_expires(site: Site) -> None:
-    import psycopg
+    path = f"{LESSON}?edited"
+    assert "Edited in the admin" not in get(site, path).text
+    change_lesson(site, "title = title || ' (Edited in the admin)'")
+    try:
+        wait_for(site, path, lambda page: "Edited in the admin" in page.text)
+    finally:
+        change_lesson(site, "title = replace(title, ' (Edited in the admin)', '')")
 
-    url = f"{site.http}/lessons/asgi-vs-wsgi/?edited"
-    assert "Edited in the admin" not in httpx.get(url).text
-    with psycopg.connect(site.cluster.database_url, autocommit=True) as db:
-        db.execute(
-            "UPDATE lessons_lesson SET title = title || ' (Edited in the admin)',"
-            " updated_at = now() WHERE slug = 'asgi-vs-wsgi'"
-        )
-        try:
-            deadline = time.monotonic() + 15  # one second's copy, on a busy machine
-            while "Edited in the admin" not in (page := httpx.get(url)).text:
-                assert time.monotonic() < deadline, page.headers["x-cache-status"]
-                time.sleep(0.2)
-        finally:
-            db.execute(
-                "UPDATE lessons_lesson SET title = replace(title, ' (Edited in the admin)', ''),"
-                " updated_at = now() WHERE slug = 'asgi-vs-wsgi'"
-            )
+
+def test_an_unpublished_lesson_is_gone_for_readers_once_their_copy_expires(site: Site) -> None:
+    """A 404 is not stored: the copy of the 200 must not be served on in its place."""
+    path = f"{LESSON}?unpublished"
+    assert get(site, path).status_code == 200
+    change_lesson(site, "published = false")
+    try:
+        wait_for(site, path, lambda page: page.status_code == 404)
+        assert get(site, path).status_code == 404
+    finally:
+        change_lesson(site, "published = true")
 
 
 async def test_a_plain_form_answer_on_gunicorn_moves_the_board_of_a_host_on_daphne(
