@@ -183,6 +183,22 @@ def test_guessing_join_codes_is_slowed_down(client: Client, room: dict[str, Any]
     assert not Player.objects.filter(nickname="Eve").exists()
 
 
+@pytest.mark.parametrize("page", ["live:play", "live:answer"])
+def test_the_player_pages_do_not_tell_open_codes_from_unknown_ones(
+    client: Client, room: dict[str, Any], page: str
+) -> None:
+    """Else a guesser would probe them instead of the rate-limited join form."""
+    unknown = "000000" if room["session"].join_code != "000000" else "999999"
+    method = client.get if page == "live:play" else client.post
+    answers = {
+        code: method(reverse(page, args=[code]))
+        for code in (room["session"].join_code, unknown, "x" * 40)
+    }
+    for code, response in answers.items():
+        assert response.status_code == 302, code
+        assert response["Location"] == f"{reverse('live:join')}?code={code}"
+
+
 def test_behind_a_proxy_a_class_joining_through_it_is_not_one_guesser(
     client: Client, room: dict[str, Any], settings: Any, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -16,7 +17,7 @@ from django_ratelimit.decorators import ratelimit
 
 from quiz.browser import session_key
 from quiz.live import broadcast, presenters, services
-from quiz.live.models import LiveSession
+from quiz.live.models import LiveSession, Player
 from quiz.models import Quiz
 
 logger = logging.getLogger(__name__)
@@ -157,11 +158,25 @@ def join(request: HttpRequest) -> HttpResponse:
     )
 
 
-def play(request: HttpRequest, code: str) -> HttpResponse:
-    session = _open_session(code)
+def _players_session(request: HttpRequest, code: str) -> tuple[LiveSession, Player] | None:
+    try:
+        session = services.get_open_session(code)
+    except services.SessionNotFound:
+        return None
     player = services.player_for(session=session, session_key=request.session.session_key)
-    if player is None:
-        return redirect(f"{reverse('live:join')}?code={session.join_code}")
+    return None if player is None else (session, player)
+
+
+def _to_join(code: str) -> HttpResponse:
+    # The same for a code that is open and one that is not: a 404 here would tell a
+    # guesser which codes are open, past the join form's rate limit.
+    return redirect(f"{reverse('live:join')}?{urlencode({'code': code})}")
+
+
+def play(request: HttpRequest, code: str) -> HttpResponse:
+    if (found := _players_session(request, code)) is None:
+        return _to_join(code)
+    session, player = found
     if services.reveal_if_due(session):
         session.refresh_from_db()
         broadcast.changed_sync(session)
@@ -178,10 +193,9 @@ def play(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 def answer(request: HttpRequest, code: str) -> HttpResponse:
-    session = _open_session(code)
-    player = services.player_for(session=session, session_key=request.session.session_key)
-    if player is None:
-        return redirect(f"{reverse('live:join')}?code={session.join_code}")
+    if (found := _players_session(request, code)) is None:
+        return _to_join(code)
+    session, player = found
     try:
         services.submit_answer(
             player=player,
