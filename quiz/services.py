@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from quiz.ids import parse_pk
 from quiz.models import Attempt, Choice, Question, Quiz, Response
 
 logger = logging.getLogger(__name__)
@@ -211,17 +212,14 @@ def submit_answer(*, attempt: Attempt, question_id: object, choice_id: object) -
 
 
 def response_to(*, attempt: Attempt, question_id: object) -> Response | None:
-    try:
-        return attempt.responses.filter(question_id=int(str(question_id))).first()
-    except ValueError:
+    if (pk := parse_pk(question_id)) is None:
         return None
+    return attempt.responses.filter(question_id=pk).first()
 
 
 def _question_of(attempt: Attempt, question_id: object) -> Question:
-    try:
-        pk = int(str(question_id))
-    except ValueError:
-        raise UnknownQuestion() from None
+    if (pk := parse_pk(question_id)) is None:
+        raise UnknownQuestion()
     question = attempt.quiz.questions.filter(pk=pk).first()
     if question is None:
         raise UnknownQuestion()
@@ -229,10 +227,8 @@ def _question_of(attempt: Attempt, question_id: object) -> Question:
 
 
 def _choice_of(question: Question, choice_id: object) -> Choice:
-    try:
-        pk = int(str(choice_id))
-    except ValueError:
-        raise UnknownChoice() from None
+    if (pk := parse_pk(choice_id)) is None:
+        raise UnknownChoice()
     choice = question.choices.filter(pk=pk).first()
     if choice is None:
         raise UnknownChoice()

@@ -53,8 +53,8 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
 def play(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
     attempt = _owned_attempt(request, attempt_id)
     answered = None
-    if attempt.quiz.is_practice and (question_id := request.GET.get("answered", "")).isdigit():
-        answered = attempt.responses.filter(question_id=int(question_id)).first()
+    if attempt.quiz.is_practice and "answered" in request.GET:
+        answered = services.response_to(attempt=attempt, question_id=request.GET["answered"])
     if attempt.is_finished and answered is None:
         return redirect(attempt.get_results_url())
     state = presenters.play_state(attempt, answered=answered)

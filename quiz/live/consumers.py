@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from quiz.db import database_sync_to_async
+from quiz.ids import parse_pk
 from quiz.live import batching, broadcast, presenters, services
 from quiz.live.models import LiveSession, Player
 from quiz.sockets import GuardedConsumer
@@ -122,7 +123,7 @@ class LiveConsumer(GuardedConsumer):
         version and gets the redraw.
         """
         shown = parse_qs(self.scope.get("query_string", b"").decode()).get("v", [""])[0]
-        if shown.isdigit() and int(shown) == session.version:
+        if shown.isascii() and shown.isdigit() and int(shown) == session.version:
             self.shown_version = session.version
             return True
         return False
@@ -193,8 +194,8 @@ class LiveHostConsumer(LiveConsumer):
         action = data.get("action")
         session = await self.act(action, data.get("player"))
         await broadcast.changed(session)
-        if action == "kick" and str(data.get("player", "")).isdigit():
-            await broadcast.kicked(Player(pk=int(data["player"])))
+        if action == "kick":  # done, so the player exists
+            await broadcast.kicked(Player(pk=parse_pk(data["player"])))
         return None  # our own view arrives with the broadcast, like everybody's
 
     @database_sync_to_async

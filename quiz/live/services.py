@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from quiz.ids import parse_pk
 from quiz.live import scoring
 from quiz.live.models import LiveAnswer, LiveSession, Player
 from quiz.models import Choice, Question, Quiz
@@ -75,7 +76,7 @@ def open_sessions() -> QuerySet[LiveSession]:
 
 def get_open_session(code: object) -> LiveSession:
     code = str(code or "").strip()
-    if not (len(code) == 6 and code.isdigit()):
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
         raise SessionNotFound()
     session = open_sessions().filter(join_code=code).first()
     if session is None:
@@ -298,10 +299,9 @@ def end(*, session: LiveSession, actor: Actor) -> LiveSession:
 def kick(*, session: LiveSession, actor: Actor, player_id: object) -> Player:
     _require_host(session, actor)
     session = _locked(session)
-    try:
-        player = session.players.get(pk=int(str(player_id)))
-    except (ValueError, Player.DoesNotExist):
-        raise LiveError("That player is not in this session.") from None
+    player = session.players.filter(pk=parse_pk(player_id)).first()
+    if player is None:
+        raise LiveError("That player is not in this session.")
     player.kicked = True
     player.save(update_fields=["kicked"])
     _bump(session)
@@ -418,11 +418,9 @@ def _score_one(
     choices: dict[int, Choice],
     answered: set[int],
 ) -> tuple[LiveAnswer, int]:
-    try:
-        question_pk = int(str(request.question_id))
-        choice_pk = int(str(request.choice_id))
-    except ValueError:
-        raise AnswerRefused("That answer could not be read.") from None
+    question_pk, choice_pk = parse_pk(request.question_id), parse_pk(request.choice_id)
+    if question_pk is None or choice_pk is None:
+        raise AnswerRefused("That answer could not be read.")
     if player is None:
         raise NotAllowed("You are not a player of this session.")
     if player.kicked:

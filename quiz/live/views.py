@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from quiz.browser import session_key
+from quiz.ids import parse_pk
 from quiz.live import broadcast, presenters, services
 from quiz.live.models import LiveSession, Player
 from quiz.models import Quiz
@@ -53,8 +54,8 @@ def _index_page(request: HttpRequest, form: LiveSessionForm, status: int = 200) 
 @staff_member_required
 def index(request: HttpRequest) -> HttpResponse:
     initial = {}
-    if (quiz_id := request.GET.get("quiz", "")).isdigit():
-        initial["quiz"] = int(quiz_id)
+    if (quiz_id := parse_pk(request.GET.get("quiz", ""))) is not None:
+        initial["quiz"] = quiz_id
     return _index_page(request, LiveSessionForm(initial=initial))
 
 
@@ -101,11 +102,8 @@ def host_action(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, error.message)
         return redirect(session)
     broadcast.changed_sync(session)
-    if (
-        request.POST.get("action") == "kick"
-        and (player_id := request.POST.get("player", "")).isdigit()
-    ):
-        broadcast.kicked_sync(session.players.get(pk=int(player_id)))
+    if request.POST.get("action") == "kick":  # done, so the player exists
+        broadcast.kicked_sync(session.players.get(pk=parse_pk(request.POST["player"])))
     if session.ended_at is not None:
         return redirect("live:index")
     return redirect(session)
