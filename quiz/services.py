@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -19,6 +19,10 @@ from quiz.models import Attempt, Choice, Question, Quiz, Response
 logger = logging.getLogger(__name__)
 
 POINTS_PER_CORRECT_ANSWER = 1
+# A student may come back to an attempt weeks later (sessions last 120 days), and the
+# clock runs from when the question was first shown. Past a day the figure says only
+# "left and came back"; past 24.8 days it would not fit PostgreSQL's integer column.
+MAX_TIME_TAKEN = timedelta(days=1)
 
 
 class QuizError(Exception):
@@ -192,7 +196,7 @@ def submit_answer(*, attempt: Attempt, question_id: object, choice_id: object) -
                 choice=choice,
                 is_correct=choice.is_correct,
                 score=POINTS_PER_CORRECT_ANSWER if choice.is_correct else 0,
-                time_taken_ms=max(0, int((now - shown_at).total_seconds() * 1000)),
+                time_taken_ms=_time_taken_ms(shown_at, now),
                 hint_used=locked.hint_shown and locked.current_question_id == question.pk,
             )
             if first_unanswered(locked) is None:
@@ -209,6 +213,11 @@ def submit_answer(*, attempt: Attempt, question_id: object, choice_id: object) -
         response.is_correct,
     )
     return response
+
+
+def _time_taken_ms(shown_at: datetime, now: datetime) -> int:
+    taken = min(max(now - shown_at, timedelta(0)), MAX_TIME_TAKEN)  # clocks can disagree
+    return int(taken.total_seconds() * 1000)
 
 
 def response_to(*, attempt: Attempt, question_id: object) -> Response | None:

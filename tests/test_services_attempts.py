@@ -241,6 +241,24 @@ def test_time_taken_is_measured_from_when_the_question_was_shown(
     assert response.time_taken_ms >= 42_000
 
 
+def test_an_attempt_resumed_weeks_later_records_at_most_a_day_for_the_question(
+    attempt: Attempt, questions: list[Question]
+) -> None:
+    """30 days in milliseconds overflow PostgreSQL's integer column: the answer failed
+    on every try and the attempt was stuck."""
+    services.present_question(attempt=attempt)
+    Attempt.objects.filter(pk=attempt.pk).update(
+        question_shown_at=timezone.now() - timedelta(days=30)
+    )
+
+    response = services.submit_answer(
+        attempt=attempt, question_id=questions[0].pk, choice_id=correct_choice(questions[0]).pk
+    )
+
+    response.refresh_from_db()
+    assert response.time_taken_ms == 24 * 3600 * 1000
+
+
 def test_time_taken_is_never_negative_even_with_a_clock_in_the_future(
     attempt: Attempt, questions: list[Question]
 ) -> None:
