@@ -61,20 +61,29 @@ def play(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
     return render(request, "quiz/play.html", {"state": state, "attempt": attempt})
 
 
+def _feedback_on(attempt: Attempt, question_id: int) -> HttpResponse:
+    return HttpResponseRedirect(f"{attempt.get_absolute_url()}?answered={question_id}")
+
+
 @require_POST
 def answer(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
     attempt = _owned_attempt(request, attempt_id)
     question_id = request.POST.get("question", "")
     try:
-        services.submit_answer(
+        response = services.submit_answer(
             attempt=attempt, question_id=question_id, choice_id=request.POST.get("choice", "")
         )
     except services.QuizError as error:
         logger.warning("answer refused attempt=%s reason=%s", attempt.pk, error.code)
         messages.error(request, error.message)
+        # A form sent twice (a double click, a resend after a lost reply): show the
+        # feedback of the answer that counts, as the socket does.
+        first = services.response_to(attempt=attempt, question_id=question_id)
+        if isinstance(error, services.AlreadyAnswered) and attempt.quiz.is_practice and first:
+            return _feedback_on(attempt, first.question_id)
         return redirect(attempt)
     if attempt.quiz.is_practice:
-        return HttpResponseRedirect(f"{attempt.get_absolute_url()}?answered={int(question_id)}")
+        return _feedback_on(attempt, response.question_id)
     if attempt.is_finished:
         return redirect(attempt.get_results_url())
     messages.success(request, "Answer saved.")
