@@ -68,6 +68,11 @@ def deadline_in(session: LiveSession, seconds: float) -> None:
     )
 
 
+def time_is_up(session: LiveSession) -> None:
+    """The timer ran out, and the grace for answers still on their way with it."""
+    deadline_in(session, -(services.ANSWER_GRACE.total_seconds() + 0.01))
+
+
 def answer(player: Player, question: Question, choice: Choice) -> services.AnswerOutcome:
     return services.submit_answer(player=player, question_id=question.pk, choice_id=choice.pk)
 
@@ -805,10 +810,20 @@ def test_reveal_if_due_reveals_when_the_deadline_passed(
     live: LiveSession, ada: Player, bob: Player, question_open: LiveSession
 ) -> None:
     answer_correctly(ada, live)
-    deadline_in(live, -0.01)
+    time_is_up(live)
     assert services.reveal_if_due(fresh(live)) is True
     assert fresh(live).state == State.REVEAL
     assert reload(bob).streak == 0
+
+
+def test_reveal_if_due_waits_out_the_grace_for_answers_sent_as_time_ran_out(
+    live: LiveSession, ada: Player, bob: Player, question_open: LiveSession
+) -> None:
+    answer_correctly(ada, live)
+    deadline_in(live, -0.01)
+    assert services.reveal_if_due(fresh(live)) is False
+    assert answer_correctly(bob, live).answer.is_correct  # tapped at zero, arrived now
+    assert services.reveal_if_due(fresh(live)) is True
 
 
 def test_reveal_if_due_reveals_an_empty_room_when_time_is_up(
@@ -816,14 +831,14 @@ def test_reveal_if_due_reveals_an_empty_room_when_time_is_up(
 ) -> None:
     services.advance(session=live, actor=teacher)
     assert services.reveal_if_due(fresh(live)) is False  # no players: wait for the timer
-    deadline_in(live, -0.01)
+    time_is_up(live)
     assert services.reveal_if_due(fresh(live)) is True
 
 
 def test_reveal_if_due_reveals_only_once(
     live: LiveSession, ada: Player, question_open: LiveSession
 ) -> None:
-    deadline_in(live, -0.01)
+    time_is_up(live)
     stale = fresh(live)
     assert services.reveal_if_due(stale) is True
     version = fresh(live).version

@@ -246,7 +246,8 @@ class LiveHostConsumer(LiveConsumer):
             self.timer = None
         if session.state != LiveSession.State.QUESTION or session.question_deadline is None:
             return
-        delay = (session.question_deadline - timezone.now()).total_seconds()
+        closes = session.question_deadline + services.ANSWER_GRACE
+        delay = (closes - timezone.now()).total_seconds()
         self.timer = asyncio.create_task(self.reveal_at_deadline(max(delay, 0.0)))
 
     async def reveal_at_deadline(self, delay: float) -> None:

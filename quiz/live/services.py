@@ -272,7 +272,9 @@ def _close_question(session: LiveSession, *, automatic: bool) -> tuple[LiveSessi
 
 
 def _due(session: LiveSession) -> bool:
-    if session.question_deadline and timezone.now() >= session.question_deadline:
+    # Not before the grace is over: an answer tapped as the countdown hit zero is still
+    # on its way, and submit_answer accepts it until then.
+    if session.question_deadline and timezone.now() >= session.question_deadline + ANSWER_GRACE:
         return True
     players = active_players(session).count()
     return players > 0 and answer_count(session) >= players
