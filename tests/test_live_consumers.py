@@ -589,6 +589,30 @@ async def test_the_timer_reveals_the_question_when_time_runs_out(
     assert (await stored(session)).state == State.REVEAL
 
 
+async def test_with_the_host_screen_closed_the_players_heartbeats_close_the_question(
+    application: Any, test_quiz: Quiz, teacher: AbstractBaseUser, settings: Any
+) -> None:
+    settings.LIVE_HEARTBEAT_SECONDS = 0.2
+
+    def open_a_question_closing_soon() -> tuple[LiveSession, Seat]:
+        session = services.create_session(quiz=test_quiz, host=teacher, seconds_per_question=5)
+        player = seat(session, "Ada")
+        session = services.advance(session=session, actor=teacher)
+        LiveSession.objects.filter(pk=session.pk).update(
+            question_deadline=timezone.now() + timedelta(seconds=0.3)
+        )
+        return session, player
+
+    session, ada = await database_sync_to_async(open_a_question_closing_soon)()
+    # The page is current, so the socket reads the deadline from the database itself.
+    path = f"{play_path(session)}?v={session.version}"
+    async with socket(application, path, ada.cookie) as player:  # no host socket at all
+        view = await read_until(player, "Time's up")
+
+    assert "Correct answer: <strong>C: ASGI</strong>" in view
+    assert (await stored(session)).state == State.REVEAL
+
+
 # Refusals
 
 

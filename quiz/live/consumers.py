@@ -14,6 +14,7 @@ import asyncio
 import logging
 import random
 import time
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -94,6 +95,7 @@ class LiveConsumer(GuardedConsumer):
                     await self.channel_layer.group_add(group, self.channel_name)
                 if await self.current_version() != self.shown_version:
                     await self.resync()
+                await self.on_heartbeat()
             except Exception:
                 logger.warning("live heartbeat failed on %s", self.scope.get("path"), exc_info=True)
             await asyncio.sleep(interval)
@@ -114,6 +116,9 @@ class LiveConsumer(GuardedConsumer):
 
     async def resync(self) -> None:
         raise NotImplementedError
+
+    async def on_heartbeat(self) -> None:
+        pass
 
     def page_is_current(self, session: LiveSession) -> bool:
         """Whether the page that opened this socket already shows this version.
@@ -263,6 +268,24 @@ class LiveHostConsumer(LiveConsumer):
 
 class LivePlayerConsumer(LiveConsumer):
     player: Player
+    closes_at: datetime | None = None
+
+    def note_deadline(self, session: LiveSession) -> None:
+        """When the question on this screen closes. The host screen watches the clock,
+        but it may be closed; then the players' heartbeats close the question."""
+        self.closes_at = (
+            session.question_deadline + services.ANSWER_GRACE
+            if session.state == LiveSession.State.QUESTION and session.question_deadline
+            else None
+        )
+
+    async def on_heartbeat(self) -> None:
+        if self.closes_at is None or timezone.now() < self.closes_at:
+            return
+        revealed = await self.reveal_if_due()  # one query when another did it first
+        self.closes_at = None
+        if revealed is not None:
+            await broadcast.changed(revealed)
 
     async def connect(self) -> None:
         await self.accept()
@@ -275,6 +298,7 @@ class LivePlayerConsumer(LiveConsumer):
             await self.refuse("kicked player")
             return
         self.session, self.player = session, player
+        self.note_deadline(session)
         self.answered_ids = await self.load_answered_ids()
         await self.join_groups(
             broadcast.group_for(session.pk), broadcast.player_group_for(player.pk)
@@ -326,6 +350,8 @@ class LivePlayerConsumer(LiveConsumer):
         if html is None:
             version, html = await self.render_view(version)
         self.shown_version = version
+        if (built := presenters.snapshots.peek((self.session.pk, version))) is not None:
+            self.note_deadline(built[0].session)
         await self.send(text_data=html)
 
     def render_from_memory(self, version: int) -> str | None:
