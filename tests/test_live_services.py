@@ -212,7 +212,9 @@ def test_a_nickname_is_trimmed_and_its_inner_whitespace_collapsed(live: LiveSess
     assert player.nickname == "Ada Lovelace"
 
 
-@pytest.mark.parametrize("nickname", ["", "   ", "\t\n", None])
+@pytest.mark.parametrize(
+    "nickname", ["", "   ", "\t\n", None, "\u200b", "\u200b\u200d\u2060", "\u202e", "\x00\x07"]
+)
 def test_a_blank_nickname_is_refused(live: LiveSession, nickname: str | None) -> None:
     with pytest.raises(services.NicknameInvalid):
         services.join(code=live.join_code, nickname=nickname, session_key="b")
@@ -235,13 +237,36 @@ def test_the_length_limit_applies_after_collapsing_whitespace(live: LiveSession)
     assert player.nickname == "Ada Lovelace"
 
 
-@pytest.mark.parametrize("taken", ["ada", "ADA", " Ada ", "aDa"])
+@pytest.mark.parametrize(
+    "taken",
+    ["ada", "ADA", " Ada ", "aDa", "Ada\u200b", "A\u200bda", "\u202aAda\u202c",
+     "\uff21\uff44\uff41"],
+    ids=["lower", "upper", "spaced", "mixed", "zero-width-end", "zero-width-inside",
+         "direction-marks", "full-width"],
+)
 def test_a_nickname_taken_in_any_case_is_refused(
     live: LiveSession, ada: Player, taken: str
 ) -> None:
     with pytest.raises(services.NicknameInvalid, match="taken"):
         services.join(code=live.join_code, nickname=taken, session_key="another-browser")
     assert live.players.count() == 1
+
+
+def test_invisible_characters_are_dropped_from_a_nickname(live: LiveSession) -> None:
+    assert join(live, "\u202eAda\u200b Love\u00adlace").nickname == "Ada Lovelace"
+
+
+def test_accents_and_other_scripts_are_kept(live: LiveSession) -> None:
+    for index, name in enumerate(["Zoë", "Nguyễn Thị", "Мария", "محمد", "李小龙", "Ana 🦊"]):
+        assert services.join(
+            code=live.join_code, nickname=name, session_key=f"b{index}"
+        ).nickname == name
+
+
+def test_a_nickname_piling_accents_on_one_letter_is_refused(live: LiveSession) -> None:
+    with pytest.raises(services.NicknameInvalid, match="accents"):
+        join(live, "A" + "\u0301" * 6)
+    assert not Player.objects.exists()
 
 
 def test_the_same_nickname_may_play_in_another_session(

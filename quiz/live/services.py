@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import logging
 import secrets
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -175,10 +176,25 @@ def create_session(
     raise LiveError("Could not find a free join code; try again.")
 
 
+# Control, format (zero-width, direction overrides), private-use and unassigned
+# characters: invisible or unpredictable on the projector, they would let a blank name
+# through or a second "Ada" that looks like the first.
+_DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn"})
+MAX_STACKED_MARKS = 3  # enough for any script's accents, not for a name that overgrows its row
+
+
 def clean_nickname(nickname: object) -> str:
-    cleaned = " ".join(str(nickname or "").split())
+    # NFKC first: full-width and other compatibility look-alikes become the plain letter.
+    text = unicodedata.normalize("NFKC", str(nickname or ""))
+    text = "".join(char for char in text if unicodedata.category(char) not in _DROPPED_CATEGORIES)
+    cleaned = " ".join(text.split())
     if not cleaned:
         raise NicknameInvalid("Type a nickname.")
+    stacked = 0
+    for char in cleaned:
+        stacked = stacked + 1 if unicodedata.category(char) in {"Mn", "Me"} else 0
+        if stacked > MAX_STACKED_MARKS:
+            raise NicknameInvalid("That nickname has too many accents on one letter.")
     if len(cleaned) > NICKNAME_MAX_LENGTH:
         raise NicknameInvalid(f"Nicknames are at most {NICKNAME_MAX_LENGTH} characters.")
     return cleaned
