@@ -4,18 +4,28 @@
 (function () {
   "use strict";
 
+  // Regions whose swap can take the focused control away: a new question or its
+  // feedback, the hint that replaces its button, a live player's next screen. A
+  // status line never moves focus.
+  var REGIONS = ["question", "hint", "player-stage"];
+
   document.addEventListener("htmx:wsAfterMessage", function (event) {
-    // Only a new question or its feedback moves focus, never a status line.
-    if (String(event.detail.message).indexOf('id="question"') === -1) return;
-    var target = document.querySelector("[data-autofocus]");
+    var message = String(event.detail.message);
+    var region = null;
+    for (var i = 0; i < REGIONS.length && !region; i++) {
+      if (message.indexOf('id="' + REGIONS[i] + '"') !== -1) {
+        region = document.getElementById(REGIONS[i]);
+      }
+    }
+    if (!region) return;
     var active = document.activeElement;
     var focusLost = !active || active === document.body || !document.contains(active);
-    if (target && focusLost) {
-      target.focus();
-    } else if (focusLost) {
-      var first = document.querySelector("#question button, #question a");
-      if (first) first.focus();
-    }
+    if (!focusLost) return;
+    // The control that comes next, else the region itself, so that reading goes on
+    // from what just arrived instead of from the top of the page.
+    var target = region.id === "hint" ? region :
+      document.querySelector("[data-autofocus]") || region.querySelector("button, a") || region;
+    target.focus();
   });
 
   function setStatus(text) {

@@ -66,8 +66,16 @@ def test_a_class_plays_live_with_a_reload_and_a_podium(
     # Question 1: Ada answers at once, Bob a little later, Cy wrongly.
     host.get_by_role("button", name="Start").click()
     expect(host.locator("#host-stage")).to_contain_text("Question 1 of 3")
-    correct_button(ada, "ASGI").click()
+    # Ada uses the keyboard: her answer's screen keeps her place and is announced.
+    ada.evaluate("document.getElementById('player-stage').dataset.first = 'yes'")
+    correct_button(ada, "ASGI").focus()
+    ada.keyboard.press("Enter")
     expect(ada.locator("#player-stage")).to_contain_text("Answer locked in")
+    ada.wait_for_function(
+        "() => document.getElementById('player-stage').contains(document.activeElement)"
+    )
+    # The same live region, its content swapped: a replaced region is often not read.
+    expect(ada.locator("#player-stage")).to_have_attribute("data-first", "yes")
     expect(host.locator("#answer-count")).to_contain_text("1 of 3 answered")
     bob.wait_for_timeout(2500)
     correct_button(bob, "ASGI").click()

@@ -289,6 +289,13 @@ def test_a_keyboard_only_student_starts_and_answers_with_tab_enter_and_space(
     wait_for_socket(page)
     expect(page.locator("#progress")).to_contain_text("Question 1 of 5")
 
+    # The hint replaces its button: focus goes to the hint, which is also announced.
+    tab_to(page, "Show hint")
+    page.keyboard.press("Enter")
+    expect(page.locator("#hint")).to_contain_text("Hint:")
+    expect(page.locator("#hint")).to_have_attribute("aria-live", "polite")
+    page.wait_for_function("() => document.activeElement === document.getElementById('hint')")
+
     tab_to(page, PRACTICE_ANSWERS[0])
     page.keyboard.press("Enter")
     verdict = page.locator("#verdict")
