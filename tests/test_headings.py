@@ -1,0 +1,73 @@
+"""Screen-reader users move through a page by its headings: one h1, and no level skipped
+on the way down (WCAG 2.2, 1.3.1), on every page a student reads."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from quiz.models import Attempt, Quiz
+
+HEADING = re.compile(r"<h([1-6])[\s>]")
+
+
+def levels(html: str) -> list[int]:
+    return [int(level) for level in HEADING.findall(html)]
+
+
+def assert_well_ordered(html: str) -> None:
+    found = levels(html)
+    assert found.count(1) == 1, found
+    for before, after in itertools.pairwise(found):
+        assert after <= before + 1, found
+
+
+def answer_all(client: Client, quiz: Quiz) -> Attempt:
+    started = client.post(reverse("quiz:start", args=[quiz.slug]))
+    attempt = Attempt.objects.get()
+    for question in quiz.questions.order_by("order"):
+        choice = question.choices.get(is_correct=True)
+        client.post(
+            reverse("quiz:answer", args=[attempt.pk]),
+            {"question": question.pk, "choice": choice.pk},
+        )
+    assert started.status_code == 302
+    return attempt
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/", "/lessons/asgi-vs-wsgi/", "/quiz/asgi-vs-wsgi-practice/", "/join"]
+)
+def test_the_reading_pages(client: Client, seeded: None, path: str) -> None:
+    assert_well_ordered(client.get(path).content.decode())
+
+
+def test_a_practice_answers_feedback_with_its_solution(
+    client: Client, practice_quiz: Quiz
+) -> None:
+    client.post(reverse("quiz:start", args=[practice_quiz.slug]))
+    attempt = Attempt.objects.get()
+    question = practice_quiz.questions.order_by("order").first()
+    wrong = question.choices.filter(is_correct=False).first()
+    client.post(
+        reverse("quiz:answer", args=[attempt.pk]), {"question": question.pk, "choice": wrong.pk}
+    )
+    html = client.get(f"{attempt.get_absolute_url()}?answered={question.pk}").content.decode()
+    assert "Solution" in html
+    assert_well_ordered(html)
+
+
+def test_the_results_review_with_a_solution_per_question(
+    client: Client, test_quiz: Quiz
+) -> None:
+    attempt = answer_all(client, test_quiz)
+    html = client.get(attempt.get_results_url()).content.decode()
+    assert "Common mistakes" in html
+    assert_well_ordered(html)
+    # Each question's solution sits under that question's heading, not beside it.
+    assert html.count("<h4>Solution</h4>") == test_quiz.questions.count()
