@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from quiz import presenters
 from quiz.models import Attempt, Quiz
 
 HEADING = re.compile(r"<h([1-6])[\s>]")
@@ -71,3 +72,24 @@ def test_the_results_review_with_a_solution_per_question(
     assert_well_ordered(html)
     # Each question's solution sits under that question's heading, not beside it.
     assert html.count("<h4>Solution</h4>") == test_quiz.questions.count()
+
+
+def labels_resolve(html: str) -> None:
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    for labelled_by in re.findall(r'aria-labelledby="([^"]+)"', html):
+        assert set(labelled_by.split()) <= ids, labelled_by
+
+
+def test_every_aria_labelledby_names_an_element_on_the_page(
+    client: Client, test_quiz: Quiz
+) -> None:
+    client.post(reverse("quiz:start", args=[test_quiz.slug]))
+    labels_resolve(client.get(Attempt.objects.get().get_absolute_url()).content.decode())
+
+
+def test_the_last_screen_of_a_test_names_its_section_too(client: Client, test_quiz: Quiz) -> None:
+    """No question is left there to name it; this screen arrives over the socket."""
+    attempt = answer_all(client, test_quiz)
+    fragments = presenters.render_fragments(presenters.play_state(attempt))
+    assert "All questions answered" in fragments
+    labels_resolve(fragments)
