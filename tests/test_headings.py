@@ -7,10 +7,12 @@ import itertools
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
 from quiz import presenters
+from quiz.live import services as live
 from quiz.models import Attempt, Quiz
 
 HEADING = re.compile(r"<h([1-6])[\s>]")
@@ -93,3 +95,15 @@ def test_the_last_screen_of_a_test_names_its_section_too(client: Client, test_qu
     fragments = presenters.render_fragments(presenters.play_state(attempt))
     assert "All questions answered" in fragments
     labels_resolve(fragments)
+
+
+def test_a_live_players_reveal_screen(client: Client, test_quiz: Quiz) -> None:
+    host = get_user_model().objects.create_user("host", is_staff=True)
+    session = live.create_session(quiz=test_quiz, host=host)
+    client.get("/join")  # a session for this browser
+    client.post("/join", {"code": session.join_code, "nickname": "Ada"})
+    session = live.advance(session=session, actor=host)
+    live.reveal(session=session, actor=host)
+    html = client.get(f"/live/{session.join_code}/play/").content.decode()
+    assert "Solution" in html
+    assert_well_ordered(html)

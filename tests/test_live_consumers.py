@@ -613,6 +613,33 @@ async def test_with_the_host_screen_closed_the_players_heartbeats_close_the_ques
     assert (await stored(session)).state == State.REVEAL
 
 
+async def test_a_question_started_while_the_player_watched_closes_without_the_host_too(
+    application: Any, test_quiz: Quiz, teacher: AbstractBaseUser, settings: Any
+) -> None:
+    """The deadline comes with the redraw of the new question, not from connecting."""
+    settings.LIVE_HEARTBEAT_SECONDS = 0.2
+
+    def open_the_lobby() -> tuple[LiveSession, Seat]:
+        session = services.create_session(quiz=test_quiz, host=teacher, seconds_per_question=5)
+        return session, seat(session, "Ada")
+
+    def start_a_question_closing_soon(session: LiveSession) -> LiveSession:
+        session = services.advance(session=session, actor=teacher)
+        LiveSession.objects.filter(pk=session.pk).update(
+            question_deadline=timezone.now() + timedelta(seconds=0.3)
+        )
+        return LiveSession.objects.get(pk=session.pk)
+
+    session, ada = await database_sync_to_async(open_the_lobby)()
+    async with socket(application, play_path(session), ada.cookie, greeting="You're in") as player:
+        started = await database_sync_to_async(start_a_question_closing_soon)(session)
+        await broadcast.changed(started)  # then the host screen closes: no host socket
+        await read_until(player, "Question 1")
+        view = await read_until(player, "Time's up")
+
+    assert "Correct answer: <strong>C: ASGI</strong>" in view
+
+
 # Refusals
 
 

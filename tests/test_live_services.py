@@ -240,9 +240,9 @@ def test_the_length_limit_applies_after_collapsing_whitespace(live: LiveSession)
 @pytest.mark.parametrize(
     "taken",
     ["ada", "ADA", " Ada ", "aDa", "Ada\u200b", "A\u200bda", "\u202aAda\u202c",
-     "\uff21\uff44\uff41"],
+     "\uff21\uff44\uff41", "A\u200cda", "A\u200dda"],
     ids=["lower", "upper", "spaced", "mixed", "zero-width-end", "zero-width-inside",
-         "direction-marks", "full-width"],
+         "direction-marks", "full-width", "non-joiner", "joiner"],
 )
 def test_a_nickname_taken_in_any_case_is_refused(
     live: LiveSession, ada: Player, taken: str
@@ -257,7 +257,13 @@ def test_invisible_characters_are_dropped_from_a_nickname(live: LiveSession) -> 
 
 
 def test_accents_and_other_scripts_are_kept(live: LiveSession) -> None:
-    for index, name in enumerate(["Zoë", "Nguyễn Thị", "Мария", "محمد", "李小龙", "Ana 🦊"]):
+    names = [
+        "Zoë", "Nguyễn Thị", "Мария", "محمد", "李小龙", "Ana 🦊",
+        "\U0001f469\u200d\U0001f680 Zoe",  # an emoji joined with ZWJ
+        "\u0632\u0647\u0631\u0627\u200c\u0633\u0627\u062f\u0627\u062a",  # Persian, ZWNJ
+        "\U0001fa77 Mia",  # an emoji newer than this Python's Unicode tables
+    ]
+    for index, name in enumerate(names):
         assert services.join(
             code=live.join_code, nickname=name, session_key=f"b{index}"
         ).nickname == name

@@ -176,17 +176,36 @@ def create_session(
     raise LiveError("Could not find a free join code; try again.")
 
 
-# Control, format (zero-width, direction overrides), private-use and unassigned
-# characters: invisible or unpredictable on the projector, they would let a blank name
-# through or a second "Ada" that looks like the first.
-_DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn"})
+# Control, format (zero-width, direction overrides) and private-use characters:
+# invisible or unpredictable on the projector, they would let a blank name through or
+# a second "Ada" that looks like the first. The two joiners stay where a name needs
+# them: ZWJ inside an emoji sequence (👩‍🚀), ZWNJ between two letters of a script that
+# writes with it (Persian, the Indic scripts), never between ASCII letters.
+_DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs"})
+ZWNJ, ZWJ = "\u200c", "\u200d"
 MAX_STACKED_MARKS = 3  # enough for any script's accents, not for a name that overgrows its row
+
+
+def _kept(text: str, index: int) -> bool:
+    char = text[index]
+    if unicodedata.category(char) not in _DROPPED_CATEGORIES:
+        return True
+    if char not in (ZWNJ, ZWJ) or not 0 < index < len(text) - 1:
+        return False
+    before, after = text[index - 1], text[index + 1]
+    if char == ZWJ:  # between two symbols, not letters, spaces or invisible characters
+        return all(
+            not (near.isalnum() or near.isspace())
+            and unicodedata.category(near) not in _DROPPED_CATEGORIES
+            for near in (before, after)
+        )
+    return before.isalpha() and after.isalpha() and not (before.isascii() or after.isascii())
 
 
 def clean_nickname(nickname: object) -> str:
     # NFKC first: full-width and other compatibility look-alikes become the plain letter.
     text = unicodedata.normalize("NFKC", str(nickname or ""))
-    text = "".join(char for char in text if unicodedata.category(char) not in _DROPPED_CATEGORIES)
+    text = "".join(char for index, char in enumerate(text) if _kept(text, index))
     cleaned = " ".join(text.split())
     if not cleaned:
         raise NicknameInvalid("Type a nickname.")

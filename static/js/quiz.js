@@ -8,6 +8,15 @@
   // feedback, the hint that replaces its button, a live player's next screen. A
   // status line never moves focus.
   var REGIONS = ["question", "hint", "player-stage"];
+  var focusedChoice = null;
+
+  // A live player's screen is also redrawn for others' doings (a late joiner, a kick):
+  // the answer button under their finger must stay the one under it.
+  document.addEventListener("htmx:wsBeforeMessage", function () {
+    var active = document.activeElement;
+    focusedChoice = active && active.name && active.closest("#player-stage") ?
+      { name: active.name, value: active.value } : null;
+  });
 
   document.addEventListener("htmx:wsAfterMessage", function (event) {
     var message = String(event.detail.message);
@@ -23,8 +32,21 @@
     if (!focusLost) return;
     // The control that comes next, else the region itself, so that reading goes on
     // from what just arrived instead of from the top of the page.
-    var target = region.id === "hint" ? region :
-      document.querySelector("[data-autofocus]") || region.querySelector("button, a") || region;
+    var target;
+    if (region.id === "player-stage") {
+      // The same answer button if it is still there, else the screen itself: never
+      // another option, which Enter would then pick.
+      target = focusedChoice && Array.prototype.find.call(
+        region.querySelectorAll("button[name]"), function (button) {
+          return button.name === focusedChoice.name && button.value === focusedChoice.value;
+        });
+      target = target || region;
+    } else if (region.id === "hint") {
+      target = region;
+    } else {
+      target = document.querySelector("[data-autofocus]") ||
+        region.querySelector("button, a") || region;
+    }
     target.focus();
   });
 

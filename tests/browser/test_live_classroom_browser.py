@@ -121,3 +121,30 @@ def test_a_class_plays_live_with_a_reload_and_a_podium(
     host.get_by_role("button", name="End session").click()
     expect(host.locator("#host-stage")).to_contain_text("Session ended")
     assert LiveSession.objects.get().ended_at is not None
+
+
+def test_a_redraw_for_someone_elses_kick_leaves_a_keyboard_players_focus_where_it_was(
+    new_context: Any, live_site: str
+) -> None:
+    """Enter must answer what the player chose: never an option focus jumped to."""
+    host = staff_context(new_context, live_site).new_page()
+    host.goto("/live/")
+    host.get_by_label("Quiz").select_option(label="Performance quiz: ASGI vs WSGI")
+    host.get_by_role("button", name="Open the lobby").click()
+    code = LiveSession.objects.get().join_code
+    ada = join(new_context, code, "Ada")
+    join(new_context, code, "Bob")
+    expect(host.locator(".lobby-count")).to_contain_text("2 players joined")
+    host.get_by_role("button", name="Start").click()
+    expect(ada.locator("#player-stage")).to_contain_text("Question 1 of 3")
+
+    correct_button(ada, "WSGI").focus()
+    ada.evaluate("document.querySelectorAll('#player-stage button').forEach(b => b.dataset.old=1)")
+    host.get_by_role("button", name="Kick Bob").click()
+    ada.wait_for_function("() => !document.querySelector('#player-stage [data-old]')")
+
+    focused = ada.evaluate("document.activeElement.querySelector('.choice-text').textContent")
+    assert focused == "WSGI"
+    ada.keyboard.press("Enter")
+    expect(ada.locator("#player-stage")).to_contain_text("Answer locked in")
+    assert not Player.objects.get(nickname="Ada").answers.get().is_correct  # WSGI, as chosen
