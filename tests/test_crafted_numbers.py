@@ -29,13 +29,17 @@ def staff_client(db: None) -> Client:
     return client
 
 
+def started_attempt(client: Client, quiz: Quiz) -> str:
+    """The play page's URL of a new attempt."""
+    return client.post(reverse("quiz:start", args=[quiz.slug]))["Location"]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("value", CRAFTED)
 def test_the_practice_pages_answered_parameter(
     client: Client, practice_quiz: Quiz, value: str
 ) -> None:
-    started = client.post(reverse("quiz:start", args=[practice_quiz.slug]))
-    response = client.get(started["Location"], {"answered": value})
+    response = client.get(started_attempt(client, practice_quiz), {"answered": value})
     assert response.status_code == 200
 
 
@@ -82,8 +86,7 @@ async def test_a_live_socket_with_a_crafted_version(
 def test_a_crafted_answer_is_refused_as_an_unknown_question(
     client: Client, practice_quiz: Quiz, value: str
 ) -> None:
-    started = client.post(reverse("quiz:start", args=[practice_quiz.slug]))
-    attempt_url = started["Location"]
+    attempt_url = started_attempt(client, practice_quiz)
     response = client.post(f"{attempt_url}answer/", {"question": value, "choice": value})
     assert response.status_code == 302
     assert "not part of this quiz" in client.get(response["Location"]).content.decode()

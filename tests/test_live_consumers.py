@@ -589,21 +589,25 @@ async def test_the_timer_reveals_the_question_when_time_runs_out(
     assert (await stored(session)).state == State.REVEAL
 
 
+def lobby_with_ada(quiz: Quiz, teacher: AbstractBaseUser) -> tuple[LiveSession, Seat]:
+    session = services.create_session(quiz=quiz, host=teacher, seconds_per_question=5)
+    return session, seat(session, "Ada")
+
+
+def start_a_question_closing_soon(session: LiveSession, teacher: AbstractBaseUser) -> LiveSession:
+    session = services.advance(session=session, actor=teacher)
+    LiveSession.objects.filter(pk=session.pk).update(
+        question_deadline=timezone.now() + timedelta(seconds=0.3)
+    )
+    return LiveSession.objects.get(pk=session.pk)
+
+
 async def test_with_the_host_screen_closed_the_players_heartbeats_close_the_question(
     application: Any, test_quiz: Quiz, teacher: AbstractBaseUser, settings: Any
 ) -> None:
     settings.LIVE_HEARTBEAT_SECONDS = 0.2
-
-    def open_a_question_closing_soon() -> tuple[LiveSession, Seat]:
-        session = services.create_session(quiz=test_quiz, host=teacher, seconds_per_question=5)
-        player = seat(session, "Ada")
-        session = services.advance(session=session, actor=teacher)
-        LiveSession.objects.filter(pk=session.pk).update(
-            question_deadline=timezone.now() + timedelta(seconds=0.3)
-        )
-        return session, player
-
-    session, ada = await database_sync_to_async(open_a_question_closing_soon)()
+    session, ada = await database_sync_to_async(lobby_with_ada)(test_quiz, teacher)
+    session = await database_sync_to_async(start_a_question_closing_soon)(session, teacher)
     # The page is current, so the socket reads the deadline from the database itself.
     path = f"{play_path(session)}?v={session.version}"
     async with socket(application, path, ada.cookie) as player:  # no host socket at all
@@ -618,21 +622,9 @@ async def test_a_question_started_while_the_player_watched_closes_without_the_ho
 ) -> None:
     """The deadline comes with the redraw of the new question, not from connecting."""
     settings.LIVE_HEARTBEAT_SECONDS = 0.2
-
-    def open_the_lobby() -> tuple[LiveSession, Seat]:
-        session = services.create_session(quiz=test_quiz, host=teacher, seconds_per_question=5)
-        return session, seat(session, "Ada")
-
-    def start_a_question_closing_soon(session: LiveSession) -> LiveSession:
-        session = services.advance(session=session, actor=teacher)
-        LiveSession.objects.filter(pk=session.pk).update(
-            question_deadline=timezone.now() + timedelta(seconds=0.3)
-        )
-        return LiveSession.objects.get(pk=session.pk)
-
-    session, ada = await database_sync_to_async(open_the_lobby)()
+    session, ada = await database_sync_to_async(lobby_with_ada)(test_quiz, teacher)
     async with socket(application, play_path(session), ada.cookie, greeting="You're in") as player:
-        started = await database_sync_to_async(start_a_question_closing_soon)(session)
+        started = await database_sync_to_async(start_a_question_closing_soon)(session, teacher)
         await broadcast.changed(started)  # then the host screen closes: no host socket
         await read_until(player, "Question 1")
         view = await read_until(player, "Time's up")
