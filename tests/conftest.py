@@ -130,6 +130,20 @@ def start_daphne(port: int, log_path: Path, **extra_env: str) -> subprocess.Pope
     return process
 
 
+@pytest.fixture(autouse=True)
+def fresh_process_caches() -> None:
+    """Each test starts with the per-process caches a new server process has.
+
+    They are keyed by primary key and version, which never repeat in production; a test
+    database rolled back after each test hands the same primary keys out again, and
+    the next test would be shown another test's live session.
+    """
+    from quiz.live import consumers, presenters
+
+    presenters.snapshots.clear()
+    consumers._recent_versions.clear()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def close_async_threads_connections(django_db_setup: None) -> Iterator[None]:
     """Consumers' ORM calls run in asgiref's shared thread with its own connection;
