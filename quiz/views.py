@@ -78,8 +78,11 @@ def answer(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
         messages.error(request, error.message)
         # A form sent twice (a double click, a resend after a lost reply): show the
         # feedback of the answer that counts, as the socket does.
-        first = services.response_to(attempt=attempt, question_id=question_id)
-        if isinstance(error, services.AlreadyAnswered) and attempt.quiz.is_practice and first:
+        if (
+            isinstance(error, services.AlreadyAnswered)
+            and attempt.quiz.is_practice
+            and (first := services.response_to(attempt=attempt, question_id=question_id))
+        ):
             return _feedback_on(attempt, first.question_id)
         return redirect(attempt)
     if attempt.quiz.is_practice:

@@ -37,17 +37,21 @@ def test_each_worker_gets_a_socket_of_its_own_on_the_same_port() -> None:
             listener.close()
 
 
-@pytest.fixture
-def two_workers(artifacts_dir: Path, tmp_path: Path) -> Iterator[tuple[int, list[int]]]:
-    require(redis_reachable(), f"Redis is not reachable at {REDIS_URL}")
-    port = free_port()
-    env = {
+def scaled_env(tmp_path: Path) -> dict[str, str]:
+    """What quizsite.scaled needs to start: Redis, and a database it never opens here."""
+    return {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
         "REDIS_URL": REDIS_URL,
         "DEBUG": "1",
-        "ALLOWED_HOSTS": "127.0.0.1",
     }
+
+
+@pytest.fixture
+def two_workers(artifacts_dir: Path, tmp_path: Path) -> Iterator[tuple[int, list[int]]]:
+    require(redis_reachable(), f"Redis is not reachable at {REDIS_URL}")
+    port = free_port()
+    env = {**scaled_env(tmp_path), "ALLOWED_HOSTS": "127.0.0.1"}
     with (artifacts_dir / "scaled.log").open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "quizsite.scaled", "--port", str(port), "--workers", "2"],
@@ -110,12 +114,7 @@ def test_a_port_already_taken_stops_it_with_an_error_instead_of_retrying_forever
 ) -> None:
     if layout:
         require(find_nginx() is not None, "nginx is not installed (apt-get install nginx-light)")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
-        "REDIS_URL": REDIS_URL,
-        "DEBUG": "1",
-    }
+    env = scaled_env(tmp_path)
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
         result = subprocess.run(
@@ -141,12 +140,7 @@ def test_killing_the_launcher_stops_every_server_it_started(
     if layout:
         require(find_nginx() is not None, "nginx is not installed (apt-get install nginx-light)")
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
-        "REDIS_URL": REDIS_URL,
-        "DEBUG": "1",
-    }
+    env = scaled_env(tmp_path)
     with (artifacts_dir / "scaled-killed.log").open("ab") as log:
         launcher = subprocess.Popen(
             [sys.executable, "-m", "quizsite.scaled", "--port", str(port), "--workers", "1",

@@ -103,7 +103,7 @@ def host_action(request: HttpRequest, code: str) -> HttpResponse:
         return redirect(session)
     broadcast.changed_sync(session)
     if request.POST.get("action") == "kick":  # done, so the player exists
-        broadcast.kicked_sync(session.players.get(pk=parse_pk(request.POST["player"])))
+        broadcast.kicked_sync(Player(pk=parse_pk(request.POST["player"])))
     if session.ended_at is not None:
         return redirect("live:index")
     return redirect(session)
