@@ -519,8 +519,20 @@ class Server:
         for pid in self.worker_pids():
             for mode in ("cpu", "wall"):
                 out = output_dir / f"{label}-{mode}-{pid}.txt"
-                command = [spy, "record", "--pid", str(pid), "--format", "raw", "--rate",
-                           str(rate), "--nonblocking", "--full-filenames", "--output", str(out)]
+                command = [
+                    spy,
+                    "record",
+                    "--pid",
+                    str(pid),
+                    "--format",
+                    "raw",
+                    "--rate",
+                    str(rate),
+                    "--nonblocking",
+                    "--full-filenames",
+                    "--output",
+                    str(out),
+                ]
                 if mode == "cpu":
                     command.append("--gil")
                 # py-spy sometimes fails to read a busy process's version: try again.
@@ -572,27 +584,54 @@ def daphne(name: str, app: str, env: dict[str, str], log_dir: Path) -> Server:
     )
 
 
-def scaled(name: str, env: dict[str, str], log_dir: Path, *, workers: int = 2,
-           page_workers: int = 0) -> Server:
+def scaled(
+    name: str, env: dict[str, str], log_dir: Path, *, workers: int = 2, page_workers: int = 0
+) -> Server:
     """`make run-scaled`: Daphne processes on one port; with page_workers, `make run-split`:
     nginx on the port, gunicorn for the pages and the Daphne processes for /ws/."""
     port = free_port()
-    command = [PYTHON, "-m", "quizsite.scaled", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers)]
+    command = [
+        PYTHON,
+        "-m",
+        "quizsite.scaled",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     if page_workers:
         command += ["--page-workers", str(page_workers)]
     # Ready once every Daphne listens; gunicorn's socket is open before it starts, so a
     # page asked for earlier waits in its queue.
-    return Server(name=name, command=command, env=env, port=port,
-                  log_path=log_dir / f"{name}.log", ready_lines=workers)
+    return Server(
+        name=name,
+        command=command,
+        env=env,
+        port=port,
+        log_path=log_dir / f"{name}.log",
+        ready_lines=workers,
+    )
 
 
 def gunicorn(
     name: str, app: str, env: dict[str, str], log_dir: Path, *, workers: int = 2, threads: int = 1
 ) -> Server:
     port = free_port()
-    command = [PYTHON, "-m", "gunicorn", "--workers", str(workers), "--bind",
-               f"127.0.0.1:{port}", "--backlog", "2048", "--timeout", "60"]
+    command = [
+        PYTHON,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--backlog",
+        "2048",
+        "--timeout",
+        "60",
+    ]
     if threads > 1:
         command += ["--worker-class", "gthread", "--threads", str(threads)]
     return Server(
@@ -715,8 +754,15 @@ def parse_wrk(output: str) -> dict[str, Any]:
 def run_wrk(
     url: str, *, connections: int, duration: float, timeout: float, threads: int = 1
 ) -> dict[str, Any]:
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration))}s",
-               f"--timeout={max(1, round(timeout))}s", "--latency", url]
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{max(1, round(duration))}s",
+        f"--timeout={max(1, round(timeout))}s",
+        "--latency",
+        url,
+    ]
     result = subprocess.run(
         command, capture_output=True, text=True, check=False, timeout=duration + timeout + 60
     )

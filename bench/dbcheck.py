@@ -34,9 +34,7 @@ def attempt_responses(ids: list[str]) -> dict[str, object]:
     from quiz.models import Attempt
 
     counts = dict(
-        Attempt.objects.filter(pk__in=ids)
-        .annotate(n=Count("responses"))
-        .values_list("pk", "n")
+        Attempt.objects.filter(pk__in=ids).annotate(n=Count("responses")).values_list("pk", "n")
     )
     return {"responses": {str(pk): n for pk, n in counts.items()}}
 

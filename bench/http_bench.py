@@ -119,8 +119,9 @@ def measure(
                 f"{args.duration:g} s ({'wrk' if args.use_wrk else 'python'} generator)"
             )
             if args.warmup:
-                common.load(url, connections=args.connections, duration=args.warmup,
-                            use_wrk=args.use_wrk)
+                common.load(
+                    url, connections=args.connections, duration=args.warmup, use_wrk=args.use_wrk
+                )
                 time.sleep(1.5)  # the server finishes the requests wrk abandoned
             cpu_before = monitor.cpu_seconds()
             result = common.load(
@@ -166,6 +167,7 @@ def aggregate(rounds: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
                 "rounds": [r["rps"] for r in rows],
             }
         )
+
     def find(config: str, page: str) -> dict[str, Any] | None:
         return next((r for r in table if r["config"] == config and r["page"] == page), None)
 
@@ -202,8 +204,9 @@ def profile(env: dict[str, str], log_dir: Path, args: argparse.Namespace) -> dic
     return {"load": result, "profile": report, "raw_files": [str(f) for f in files]}
 
 
-def count_syscalls(env: dict[str, str], log_dir: Path, args: argparse.Namespace,
-                   configs: list[str]) -> list[dict[str, Any]]:
+def count_syscalls(
+    env: dict[str, str], log_dir: Path, args: argparse.Namespace, configs: list[str]
+) -> list[dict[str, Any]]:
     """strace -c on each configuration's server processes while the load generator requests
     the lesson page: system calls per request, and futex calls apart (threads waiting for
     the interpreter lock, or for each other). strace slows the servers down several
@@ -245,11 +248,15 @@ def count_syscalls(env: dict[str, str], log_dir: Path, args: argparse.Namespace,
             "requests": result["requests"],
             "syscalls_per_request": round(sum(calls.values()) / requests, 1),
             "futex_per_request": round(calls.get("futex", 0) / requests, 1),
-            "top": {name: round(count / requests, 1) for name, count in
-                    sorted(calls.items(), key=lambda item: -item[1])[:6]},
+            "top": {
+                name: round(count / requests, 1)
+                for name, count in sorted(calls.items(), key=lambda item: -item[1])[:6]
+            },
         }
-        common.progress(f"{config:16} {row['syscalls_per_request']} system calls per request, "
-                        f"{row['futex_per_request']} of them futex")
+        common.progress(
+            f"{config:16} {row['syscalls_per_request']} system calls per request, "
+            f"{row['futex_per_request']} of them futex"
+        )
         rows.append(row)
     return rows
 
@@ -269,8 +276,11 @@ def main() -> int:
     parser.add_argument("--no-wrk", action="store_true", help="use the Python generator")
     parser.add_argument("--profile", action="store_true", help="only profile (py-spy), no table")
     parser.add_argument("--profile-config", default="daphne-1", choices=list(CONFIG_SPECS))
-    parser.add_argument("--syscalls", action="store_true",
-                        help="only count system calls per request under strace, no table")
+    parser.add_argument(
+        "--syscalls",
+        action="store_true",
+        help="only count system calls per request under strace, no table",
+    )
     args = parser.parse_args()
 
     if args.smoke:
@@ -342,15 +352,38 @@ def main() -> int:
 
     table = aggregate(rounds)
     print()
-    print(f"HTTP, {args.connections} connections, {args.duration:g} s each, "
-          f"{'wrk' if args.use_wrk else 'python'} generator, median of {args.rounds} round(s)")
+    print(
+        f"HTTP, {args.connections} connections, {args.duration:g} s each, "
+        f"{'wrk' if args.use_wrk else 'python'} generator, median of {args.rounds} round(s)"
+    )
     common.print_table(
-        ["config", "page", "req/s", "p50 ms", "p99 ms", "cpu ms/req", "req/s vs gunicorn",
-         "p99 vs gunicorn", "req/s vs gunicorn cma60", "errors"],
-        [[r["config"], r["page"], r["rps"], r["p50_ms"], r["p99_ms"],
-          r["server_cpu_ms_per_request"], r["rps_ratio_vs_gunicorn"],
-          r["p99_ratio_vs_gunicorn"], r["rps_ratio_vs_gunicorn_cma60"], r["errors"]]
-         for r in table],
+        [
+            "config",
+            "page",
+            "req/s",
+            "p50 ms",
+            "p99 ms",
+            "cpu ms/req",
+            "req/s vs gunicorn",
+            "p99 vs gunicorn",
+            "req/s vs gunicorn cma60",
+            "errors",
+        ],
+        [
+            [
+                r["config"],
+                r["page"],
+                r["rps"],
+                r["p50_ms"],
+                r["p99_ms"],
+                r["server_cpu_ms_per_request"],
+                r["rps_ratio_vs_gunicorn"],
+                r["p99_ratio_vs_gunicorn"],
+                r["rps_ratio_vs_gunicorn_cma60"],
+                r["errors"],
+            ]
+            for r in table
+        ],
     )
     lesson = {r["config"]: r for r in table if r["page"] == "lesson"}
 

@@ -96,8 +96,14 @@ def main() -> int:
                 monitor = common.ResourceMonitor([server])
                 monitor.start()
                 cpu_before = monitor.cpu_seconds()
-                result = common.load(url, connections=args.connections, duration=args.duration,
-                                     timeout=60, use_wrk=use_wrk, warmup=args.warmup)
+                result = common.load(
+                    url,
+                    connections=args.connections,
+                    duration=args.duration,
+                    timeout=60,
+                    use_wrk=use_wrk,
+                    warmup=args.warmup,
+                )
                 cpu = monitor.cpu_seconds() - cpu_before
                 monitor.stop()
                 result["server_cpu_ms_per_request"] = (
@@ -117,11 +123,31 @@ def main() -> int:
     print()
     print(f"100 ms I/O wait, {args.connections} concurrent clients, {args.duration:g} s each")
     common.print_table(
-        ["variant", "req/s", "p50 ms", "p99 ms", "req/s vs WSGI", "p50 vs WSGI", "cpu ms/req",
-         "cpu %", "errors"],
-        [[r["variant"], r["rps"], r["p50_ms"], r["p99_ms"], r["rps_ratio_vs_wsgi"],
-          r["p50_ratio_vs_wsgi"], r["server_cpu_ms_per_request"], r["server_cpu_percent"],
-          r["socket_errors"] + r["non_2xx"]] for r in rows],
+        [
+            "variant",
+            "req/s",
+            "p50 ms",
+            "p99 ms",
+            "req/s vs WSGI",
+            "p50 vs WSGI",
+            "cpu ms/req",
+            "cpu %",
+            "errors",
+        ],
+        [
+            [
+                r["variant"],
+                r["rps"],
+                r["p50_ms"],
+                r["p99_ms"],
+                r["rps_ratio_vs_wsgi"],
+                r["p50_ratio_vs_wsgi"],
+                r["server_cpu_ms_per_request"],
+                r["server_cpu_percent"],
+                r["socket_errors"] + r["non_2xx"],
+            ]
+            for r in rows
+        ],
     )
     asgi = next((r for r in rows if r["variant"] == "asgi-async-daphne"), None)
     targets = {"asgi_async_rps_ratio_ge_10": bool(asgi and (asgi["rps_ratio_vs_wsgi"] or 0) >= 10)}

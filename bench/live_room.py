@@ -60,13 +60,23 @@ SETUPS: dict[str, dict[str, Any]] = {
     "pg-redis-2": {"db": "postgres", "redis": True, "processes": 2, "conn_max_age": 0},
     # `make run-split` (docs/deploy.md): every socket through nginx to two Daphne
     # processes, the pages on gunicorn. Not in the default run; needs nginx.
-    "split-2": {"db": "postgres", "redis": True, "processes": 2, "conn_max_age": 0,
-                "server": "split"},
+    "split-2": {
+        "db": "postgres",
+        "redis": True,
+        "processes": 2,
+        "conn_max_age": 0,
+        "server": "split",
+    },
     # Not in the default run; each isolates one factor or measures one suggestion.
     "pg-redis-1": {"db": "postgres", "redis": True, "processes": 1, "conn_max_age": 0},
     "pg-redis-2-cma60": {"db": "postgres", "redis": True, "processes": 2, "conn_max_age": 60},
-    "pg-redis-2-nopool": {"db": "postgres", "redis": True, "processes": 2, "conn_max_age": 0,
-                          "env": {"DATABASE_POOL": "0"}},
+    "pg-redis-2-nopool": {
+        "db": "postgres",
+        "redis": True,
+        "processes": 2,
+        "conn_max_age": 0,
+        "env": {"DATABASE_POOL": "0"},
+    },
 }
 DEFAULT_SETUPS = "embedded,pg-redis-2"
 DEFAULT_PLAYERS = "100,500,1000,2000"
@@ -120,16 +130,18 @@ async def play_room(
             raise RuntimeError(f"host screen did not open: {host.errors} {host.closed}")
         began = time.perf_counter()
         failures, retries = await wsload.open_all(
-            clients, marker="lobby", concurrency=args.connect_concurrency,
-            timeout=args.timeout, label="players connected",
+            clients,
+            marker="lobby",
+            concurrency=args.connect_concurrency,
+            timeout=args.timeout,
+            label="players connected",
         )
         result["connect_s"] = round(time.perf_counter() - began, 2)
         result["connect_retries"] = retries
         result["connect_failures"] = len(failures)
         result["connect_failure_examples"] = failures[:5]
         common.progress(
-            f"  {players - len(failures)}/{players} players in the lobby "
-            f"in {result['connect_s']} s"
+            f"  {players - len(failures)}/{players} players in the lobby in {result['connect_s']} s"
         )
         await asyncio.sleep(0.5)
         if on_start is not None:
@@ -171,7 +183,9 @@ async def play_room(
 
         await wsload.wait_with_progress(
             [answer(c, rng.uniform(0, args.spread), rng.choice(choices)) for c in clients],
-            lambda: sum("ack" in c.seen for c in clients), players, "answers acknowledged",
+            lambda: sum("ack" in c.seen for c in clients),
+            players,
+            "answers acknowledged",
         )
         acks = [c.seen["ack"] - sent_at[c.name] for c in clients if "ack" in c.seen]
         result["answers_sent"] = len(sent_at)
@@ -233,7 +247,9 @@ def run_size(
 
     def env_for(url: str) -> dict[str, str]:
         return common.server_env(
-            database_url=url, redis=redis, conn_max_age=setup["conn_max_age"],
+            database_url=url,
+            redis=redis,
+            conn_max_age=setup["conn_max_age"],
             **setup.get("env", {}),
         )
 
@@ -247,8 +263,15 @@ def run_size(
         ["bench/prepare.py", "live", "--players", str(players + extra), "--seconds", "600"], env
     )
     if setup.get("server") == "split":
-        servers = [common.scaled(f"live-{setup_name}-{players}", env, workdir,
-                                 workers=setup["processes"], page_workers=2)]
+        servers = [
+            common.scaled(
+                f"live-{setup_name}-{players}",
+                env,
+                workdir,
+                workers=setup["processes"],
+                page_workers=2,
+            )
+        ]
     else:
         servers = [
             common.daphne(
@@ -266,25 +289,33 @@ def run_size(
             out_dir = common.RESULTS_DIR / "profiles"
             out_dir.mkdir(parents=True, exist_ok=True)
             for server in servers:
-                profile_files.extend(
-                    server.start_profiler(out_dir, f"live-{setup_name}-{players}")
-                )
+                profile_files.extend(server.start_profiler(out_dir, f"live-{setup_name}-{players}"))
 
         common.progress(
             f"{setup_name}: {players} players on {setup['processes']} Daphne process(es)"
         )
         result = asyncio.run(
             play_room(
-                [s.port for s in servers], room=room, players=players, args=args,
-                monitor=monitor, on_start=start_profilers if args.profile else None,
+                [s.port for s in servers],
+                room=room,
+                players=players,
+                args=args,
+                monitor=monitor,
+                on_start=start_profilers if args.profile else None,
             )
         )
         for server in servers:
             server.stop_profiler()
         result["memory"] = monitor.stop()
     stored = common.run_json(
-        ["bench/dbcheck.py", "live", "--session", str(room["session_id"]),
-         "--question", str(result["question_id"])],
+        [
+            "bench/dbcheck.py",
+            "live",
+            "--session",
+            str(room["session_id"]),
+            "--question",
+            str(result["question_id"]),
+        ],
         env,
     )["answered"]
     acknowledged = set(result.pop("acknowledged_names"))
@@ -306,7 +337,8 @@ def run_size(
 
 def verdict(row: dict[str, Any]) -> dict[str, bool]:
     return {
-        "everybody_played": row["connect_failures"] == 0 and row["boards_missing"] == 0
+        "everybody_played": row["connect_failures"] == 0
+        and row["boards_missing"] == 0
         and row["answers_sent"] == row["players"],
         "no_lost_answers": row["lost"] == 0,
         "ack_p99_ok": (row["ack"]["p99_ms"] or 1e9) <= TARGETS["ack_p99_ms"],
@@ -337,22 +369,43 @@ def plot(rows: list[dict[str, Any]], path: Path, before: list[dict[str, Any]] | 
                 points = sorted((r["players"], r[key]) for r in data if r["setup"] == setup)
                 xs = [p for p, _ in points]
                 colour = colours.get(setup)
-                axis.plot(xs, [s["p99_ms"] for _, s in points], style, marker="o", color=colour,
-                          label=f"{prefix}{setup} p99", alpha=0.5 if prefix else 1)
+                axis.plot(
+                    xs,
+                    [s["p99_ms"] for _, s in points],
+                    style,
+                    marker="o",
+                    color=colour,
+                    label=f"{prefix}{setup} p99",
+                    alpha=0.5 if prefix else 1,
+                )
                 if not prefix:
-                    axis.plot(xs, [s["p50_ms"] for _, s in points], "--", marker=".",
-                              color=colour, label=f"{setup} p50", alpha=0.7)
+                    axis.plot(
+                        xs,
+                        [s["p50_ms"] for _, s in points],
+                        "--",
+                        marker=".",
+                        color=colour,
+                        label=f"{setup} p50",
+                        alpha=0.7,
+                    )
         axis.axhline(target, color="red", linewidth=0.8, linestyle="-.")
-        axis.text(axis.get_xlim()[0], target, f" target p99 {target} ms", color="red",
-                  va="bottom", fontsize=8)
+        axis.text(
+            axis.get_xlim()[0],
+            target,
+            f" target p99 {target} ms",
+            color="red",
+            va="bottom",
+            fontsize=8,
+        )
         axis.set_yscale("log")
         axis.set_title(title, fontsize=10)
         axis.set_xlabel("players in the room")
         axis.set_ylabel("milliseconds (log scale)")
         axis.grid(visible=True, which="both", alpha=0.3)
         axis.legend(fontsize=7)
-    figure.suptitle("quizsite live room on 2 shared cores (clients on the same machine)",
-                    fontsize=10)
+    figure.suptitle(
+        "quizsite live room on 2 shared cores (clients on the same machine)", fontsize=10
+    )
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=110)
@@ -372,8 +425,12 @@ def main() -> int:
     parser.add_argument("--spread", type=float, default=3.0, help="answers spread over seconds")
     parser.add_argument("--reveal", choices=["host", "auto"], default="host")
     parser.add_argument("--timeout", type=float, default=90.0, help="per phase, seconds")
-    parser.add_argument("--connect-concurrency", type=int, default=50,
-                        help="handshakes in flight at once while the room fills")
+    parser.add_argument(
+        "--connect-concurrency",
+        type=int,
+        default=50,
+        help="handshakes in flight at once while the room fills",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", action="store_true", help="py-spy on the server processes")
     parser.add_argument("--plot", type=Path, default=common.ROOT / "docs" / "live-latency.png")
@@ -391,9 +448,7 @@ def main() -> int:
             args.players = "10"
         args.spread, args.timeout, args.no_plot = 0.5, 30.0, True
     sizes = [int(n) for n in args.players.split(",") if n.strip()]
-    setups = common.checked_setups(
-        parser, args.setups, SETUPS, redis_db=common.REDIS_DB["live"]
-    )
+    setups = common.checked_setups(parser, args.setups, SETUPS, redis_db=common.REDIS_DB["live"])
 
     limit = common.raise_open_files_limit()
     machine = common.machine_info()
@@ -432,19 +487,51 @@ def main() -> int:
                 database.drop()
 
     print()
-    print(f"Live room: one question, answers spread over {args.spread:g} s, "
-          f"reveal by {'the host' if args.reveal == 'host' else 'the server (auto)'}")
-    common.print_table(
-        ["set-up", "players", "failed", "lost", "ack p50", "ack p99", "board p50", "board p99",
-         "host board", "question p99", "cpu s", "cpu %", "peak RSS MiB", "client lag p99"],
-        [[r["setup"], r["players"], r["connect_failures"], r["lost"], r["ack"]["p50_ms"],
-          r["ack"]["p99_ms"],
-          r["board"]["p50_ms"], r["board"]["p99_ms"], r["board_host_ms"],
-          r["question_shown"]["p99_ms"], r["server_cpu_s"], r["server_cpu_percent"],
-          r["memory"]["peak_rss_mib_total"], r["client_loop_lag"]["p99_ms"]] for r in rows],
+    print(
+        f"Live room: one question, answers spread over {args.spread:g} s, "
+        f"reveal by {'the host' if args.reveal == 'host' else 'the server (auto)'}"
     )
-    print("(milliseconds unless noted; targets at 1000 players: 0 lost, ack p99 <= 250 ms, "
-          "board p99 <= 1000 ms)")
+    common.print_table(
+        [
+            "set-up",
+            "players",
+            "failed",
+            "lost",
+            "ack p50",
+            "ack p99",
+            "board p50",
+            "board p99",
+            "host board",
+            "question p99",
+            "cpu s",
+            "cpu %",
+            "peak RSS MiB",
+            "client lag p99",
+        ],
+        [
+            [
+                r["setup"],
+                r["players"],
+                r["connect_failures"],
+                r["lost"],
+                r["ack"]["p50_ms"],
+                r["ack"]["p99_ms"],
+                r["board"]["p50_ms"],
+                r["board"]["p99_ms"],
+                r["board_host_ms"],
+                r["question_shown"]["p99_ms"],
+                r["server_cpu_s"],
+                r["server_cpu_percent"],
+                r["memory"]["peak_rss_mib_total"],
+                r["client_loop_lag"]["p99_ms"],
+            ]
+            for r in rows
+        ],
+    )
+    print(
+        "(milliseconds unless noted; targets at 1000 players: 0 lost, ack p99 <= 250 ms, "
+        "board p99 <= 1000 ms)"
+    )
     for row in rows:
         print(f"  {row['setup']:12} {row['players']:5}: {row['targets']}")
     common.write_results("live-room", payload(), smoke=args.smoke, also=args.json)

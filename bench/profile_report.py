@@ -22,12 +22,30 @@ FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>[^()]*?)(?::(?P<line>\d+))?\)$")
 
 # First match wins; checked against the leaf frame's file path.
 AREAS = [
-    ("django templates", ("django/template/", "django/utils/html.py", "django/utils/safestring",
-                          "django/utils/functional.py", "django/templatetags/")),
+    (
+        "django templates",
+        (
+            "django/template/",
+            "django/utils/html.py",
+            "django/utils/safestring",
+            "django/utils/functional.py",
+            "django/templatetags/",
+        ),
+    ),
     ("django ORM / SQL compiler", ("django/db/models/",)),
     ("database driver + backend", ("django/db/backends/", "psycopg", "sqlite3")),
-    ("django request/response", ("django/core/handlers/", "django/http/", "django/middleware/",
-                                 "django/contrib/", "whitenoise", "csp/", "django_htmx")),
+    (
+        "django request/response",
+        (
+            "django/core/handlers/",
+            "django/http/",
+            "django/middleware/",
+            "django/contrib/",
+            "whitenoise",
+            "csp/",
+            "django_htmx",
+        ),
+    ),
     ("django urls/signals/other", ("django/",)),
     ("channels + channel layer", ("channels/", "channels_redis/", "redis/", "msgpack")),
     ("asgiref (sync/async bridges)", ("asgiref/",)),
@@ -35,8 +53,10 @@ AREAS = [
     ("asyncio + threads", ("asyncio/", "concurrent/", "threading.py", "queue.py", "selectors")),
     ("logging", ("logging/",)),
     ("gunicorn", ("gunicorn/",)),
-    ("project code (quiz/, lessons/, quizsite/)", (str(ROOT / "quiz"), str(ROOT / "lessons"),
-                                                 str(ROOT / "quizsite"))),
+    (
+        "project code (quiz/, lessons/, quizsite/)",
+        (str(ROOT / "quiz"), str(ROOT / "lessons"), str(ROOT / "quizsite")),
+    ),
 ]
 
 
@@ -99,10 +119,14 @@ def summarize(files: list[Path], top: int = 20, through: str | None = None) -> d
                     project_inclusive[key] += count
 
     def share(counter: Counter[str], n: int) -> list[dict[str, Any]]:
-        return [
-            {"function": name, "samples": count, "percent": round(100 * count / total, 1)}
-            for name, count in counter.most_common(n)
-        ] if total else []
+        return (
+            [
+                {"function": name, "samples": count, "percent": round(100 * count / total, 1)}
+                for name, count in counter.most_common(n)
+            ]
+            if total
+            else []
+        )
 
     return {
         "samples": total,
@@ -130,10 +154,12 @@ def summarize_profiles(files: list[Path], top: int = 20) -> dict[str, Any]:
 def format_profiles(reports: dict[str, Any], title: str = "") -> str:
     parts = [format_report(reports["cpu"], f"{title} - CPU (samples holding the GIL)")]
     if reports.get("wall_sync_threads"):
-        parts.append(format_report(
-            reports["wall_sync_threads"],
-            f"{title} - wall time of the sync threads (database_sync_to_async, sync views)",
-        ))
+        parts.append(
+            format_report(
+                reports["wall_sync_threads"],
+                f"{title} - wall time of the sync threads (database_sync_to_async, sync views)",
+            )
+        )
     return "\n\n".join(parts)
 
 

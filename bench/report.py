@@ -46,36 +46,64 @@ def get(row: dict[str, Any], path: str) -> Any:
 COLUMNS: dict[str, tuple[Callable[[dict[str, Any]], str], list[tuple[str, str]]]] = {
     "http": (
         lambda r: f"{r['config']} {r['page']}",
-        [("req/s", "rps"), ("req/s vs gunicorn", "rps_ratio_vs_gunicorn"),
-         ("req/s vs gunicorn cma60", "rps_ratio_vs_gunicorn_cma60"), ("p50 ms", "p50_ms"),
-         ("p99 ms", "p99_ms"), ("p99 vs gunicorn", "p99_ratio_vs_gunicorn"),
-         ("server CPU ms/req", "server_cpu_ms_per_request"), ("errors", "errors")],
+        [
+            ("req/s", "rps"),
+            ("req/s vs gunicorn", "rps_ratio_vs_gunicorn"),
+            ("req/s vs gunicorn cma60", "rps_ratio_vs_gunicorn_cma60"),
+            ("p50 ms", "p50_ms"),
+            ("p99 ms", "p99_ms"),
+            ("p99 vs gunicorn", "p99_ratio_vs_gunicorn"),
+            ("server CPU ms/req", "server_cpu_ms_per_request"),
+            ("errors", "errors"),
+        ],
     ),
     "io-wait": (
         lambda r: r["variant"],
-        [("req/s", "rps"), ("req/s vs WSGI", "rps_ratio_vs_wsgi"), ("p50 ms", "p50_ms"),
-         ("p99 ms", "p99_ms"), ("server CPU ms/req", "server_cpu_ms_per_request"),
-         ("server CPU %", "server_cpu_percent"), ("errors", "socket_errors")],
+        [
+            ("req/s", "rps"),
+            ("req/s vs WSGI", "rps_ratio_vs_wsgi"),
+            ("p50 ms", "p50_ms"),
+            ("p99 ms", "p99_ms"),
+            ("server CPU ms/req", "server_cpu_ms_per_request"),
+            ("server CPU %", "server_cpu_percent"),
+            ("errors", "socket_errors"),
+        ],
     ),
     "live-room": (
         lambda r: f"{r['setup']} {r['players']}",
-        [("failed to join", "connect_failures"), ("lost", "lost"), ("ack p50", "ack.p50_ms"),
-         ("ack p99", "ack.p99_ms"),
-         ("board p50", "board.p50_ms"), ("board p99", "board.p99_ms"),
-         ("host board", "board_host_ms"), ("question p99", "question_shown.p99_ms"),
-         ("connect s", "connect_s"), ("server CPU s", "server_cpu_s"),
-         ("CPU %", "server_cpu_percent"), ("peak RSS MiB", "memory.peak_rss_mib_total"),
-         ("client lag p99", "client_loop_lag.p99_ms")],
+        [
+            ("failed to join", "connect_failures"),
+            ("lost", "lost"),
+            ("ack p50", "ack.p50_ms"),
+            ("ack p99", "ack.p99_ms"),
+            ("board p50", "board.p50_ms"),
+            ("board p99", "board.p99_ms"),
+            ("host board", "board_host_ms"),
+            ("question p99", "question_shown.p99_ms"),
+            ("connect s", "connect_s"),
+            ("server CPU s", "server_cpu_s"),
+            ("CPU %", "server_cpu_percent"),
+            ("peak RSS MiB", "memory.peak_rss_mib_total"),
+            ("client lag p99", "client_loop_lag.p99_ms"),
+        ],
     ),
     "selfpaced": (
         lambda r: f"{r['setup']} {r['students']}",
-        [("answers", "answers_acknowledged"), ("lost", "lost"), ("unanswered", "unanswered"),
-         ("feedback p50", "feedback.p50_ms"), ("feedback p99", "feedback.p99_ms"),
-         ("practice p99", "feedback_practice.p99_ms"), ("test p99", "feedback_test.p99_ms"),
-         ("next p50", "next_question.p50_ms"), ("next p99", "next_question.p99_ms"),
-         ("answers/s", "answers_per_s"), ("CPU %", "server_cpu_percent"),
-         ("peak RSS MiB", "memory.peak_rss_mib_total"),
-         ("client lag p99", "client_loop_lag.p99_ms")],
+        [
+            ("answers", "answers_acknowledged"),
+            ("lost", "lost"),
+            ("unanswered", "unanswered"),
+            ("feedback p50", "feedback.p50_ms"),
+            ("feedback p99", "feedback.p99_ms"),
+            ("practice p99", "feedback_practice.p99_ms"),
+            ("test p99", "feedback_test.p99_ms"),
+            ("next p50", "next_question.p50_ms"),
+            ("next p99", "next_question.p99_ms"),
+            ("answers/s", "answers_per_s"),
+            ("CPU %", "server_cpu_percent"),
+            ("peak RSS MiB", "memory.peak_rss_mib_total"),
+            ("client lag p99", "client_loop_lag.p99_ms"),
+        ],
     ),
 }
 HEADLINE = {
@@ -139,13 +167,15 @@ def main() -> int:
     args = parser.parse_args()
     if args.before:
         after = args.after or [
-            RESULTS / f"{name}-latest.json" for name in LATEST
+            RESULTS / f"{name}-latest.json"
+            for name in LATEST
             if (RESULTS / f"{name}-latest.json").exists()
         ]
         print(compare(load(args.before), load(after)))
         return 0
     files = args.files or [
-        RESULTS / f"{name}-latest.json" for name in LATEST
+        RESULTS / f"{name}-latest.json"
+        for name in LATEST
         if (RESULTS / f"{name}-latest.json").exists()
     ]
     print("\n\n".join(single(data) for data in load(files) if kind_of(data) in COLUMNS))

@@ -48,7 +48,9 @@ def main() -> int:
         common.progress(f"== {name}: {' '.join(command + smoke + extra)}")
         try:
             result = subprocess.run(
-                [sys.executable, *command, *smoke, *extra], cwd=common.ROOT, timeout=LIMIT,
+                [sys.executable, *command, *smoke, *extra],
+                cwd=common.ROOT,
+                timeout=LIMIT,
                 check=False,
             )
         except subprocess.TimeoutExpired:
@@ -59,8 +61,11 @@ def main() -> int:
             failed.append(name)
     existing = [str(f) for f in live_files if f.exists()]
     if existing and not smoke:
-        subprocess.run([sys.executable, "bench/live_room.py", "--from-results", *existing],
-                       cwd=common.ROOT, check=False)
+        subprocess.run(
+            [sys.executable, "bench/live_room.py", "--from-results", *existing],
+            cwd=common.ROOT,
+            check=False,
+        )
     subprocess.run([sys.executable, "bench/report.py"], cwd=common.ROOT, check=False)
     if failed:
         common.progress(f"failed: {', '.join(failed)}")

@@ -113,8 +113,16 @@ async def run_class(
 ) -> dict[str, Any]:
     rng = random.Random(args.seed)
     stats: dict[str, Any] = {
-        "connect": [], "feedback": [], "feedback_practice": [], "feedback_test": [], "next": [],
-        "sent": {}, "acked": {}, "failures": [], "errors": [], "connect_retries": 0,
+        "connect": [],
+        "feedback": [],
+        "feedback_practice": [],
+        "feedback_test": [],
+        "next": [],
+        "sent": {},
+        "acked": {},
+        "failures": [],
+        "errors": [],
+        "connect_retries": 0,
     }
     lag = wsload.LoopLag()
     lag.start()
@@ -123,12 +131,19 @@ async def run_class(
     await wsload.wait_with_progress(
         [
             student(
-                i, ports=ports, work=work, think=(args.think_min, args.think_max),
-                timeout=args.timeout, rng=random.Random(rng.random()), stats=stats,
+                i,
+                ports=ports,
+                work=work,
+                think=(args.think_min, args.think_max),
+                timeout=args.timeout,
+                rng=random.Random(rng.random()),
+                stats=stats,
             )
             for i, work in enumerate(work_by_student)
         ],
-        lambda: len(stats["feedback"]), total, "answers with feedback",
+        lambda: len(stats["feedback"]),
+        total,
+        "answers with feedback",
     )
     stats["elapsed_s"] = time.perf_counter() - began
     stats["lag"] = await lag.stop()
@@ -144,7 +159,9 @@ def run_setup(
 
     def env_for(url: str) -> dict[str, str]:
         return common.server_env(
-            database_url=url, redis=redis, conn_max_age=setup["conn_max_age"],
+            database_url=url,
+            redis=redis,
+            conn_max_age=setup["conn_max_age"],
             **setup.get("env", {}),
         )
 
@@ -155,8 +172,13 @@ def run_setup(
             common.flush_redis(redis)
         common.progress(f"{setup_name}: preparing {students} students x 2 attempts")
         prepared = [
-            (common.run_json(["bench/prepare.py", "attempts", "--students", str(students),
-                              "--quiz", slug], env), practice)
+            (
+                common.run_json(
+                    ["bench/prepare.py", "attempts", "--students", str(students), "--quiz", slug],
+                    env,
+                ),
+                practice,
+            )
             for slug, practice in QUIZZES
         ]
         work_by_student = [
@@ -250,15 +272,44 @@ def main() -> int:
         rows = [run_setup(name, args.students, Path(tmp), args) for name in setups]
 
     print()
-    print(f"Self-paced: {args.students} students x 8 answers, think "
-          f"{args.think_min:g}-{args.think_max:g} s")
+    print(
+        f"Self-paced: {args.students} students x 8 answers, think "
+        f"{args.think_min:g}-{args.think_max:g} s"
+    )
     common.print_table(
-        ["set-up", "students", "answers", "lost", "unanswered", "feedback p50", "feedback p99",
-         "next p50", "next p99", "answers/s", "cpu %", "peak RSS MiB", "client lag p99"],
-        [[r["setup"], r["students"], r["answers_acknowledged"], r["lost"], r["unanswered"],
-          r["feedback"]["p50_ms"], r["feedback"]["p99_ms"], r["next_question"]["p50_ms"],
-          r["next_question"]["p99_ms"], r["answers_per_s"], r["server_cpu_percent"],
-          r["memory"]["peak_rss_mib_total"], r["client_loop_lag"]["p99_ms"]] for r in rows],
+        [
+            "set-up",
+            "students",
+            "answers",
+            "lost",
+            "unanswered",
+            "feedback p50",
+            "feedback p99",
+            "next p50",
+            "next p99",
+            "answers/s",
+            "cpu %",
+            "peak RSS MiB",
+            "client lag p99",
+        ],
+        [
+            [
+                r["setup"],
+                r["students"],
+                r["answers_acknowledged"],
+                r["lost"],
+                r["unanswered"],
+                r["feedback"]["p50_ms"],
+                r["feedback"]["p99_ms"],
+                r["next_question"]["p50_ms"],
+                r["next_question"]["p99_ms"],
+                r["answers_per_s"],
+                r["server_cpu_percent"],
+                r["memory"]["peak_rss_mib_total"],
+                r["client_loop_lag"]["p99_ms"],
+            ]
+            for r in rows
+        ],
     )
     payload = {
         "benchmark": "selfpaced",

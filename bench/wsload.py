@@ -164,11 +164,13 @@ async def open_all(
                         failures.append(f"{client.name}: no {marker!r} within {timeout}s")
                     return
             stats["retries"] += 1
-            await asyncio.sleep(random.uniform(0, min(2 ** attempt, 8)))
+            await asyncio.sleep(random.uniform(0, min(2**attempt, 8)))
 
     await wait_with_progress(
-        [one(c) for c in clients], lambda: sum(marker in c.seen for c in clients),
-        len(clients), label,
+        [one(c) for c in clients],
+        lambda: sum(marker in c.seen for c in clients),
+        len(clients),
+        label,
     )
     return failures, stats["retries"]
 
@@ -194,8 +196,10 @@ async def wait_all(clients: Sequence[Client], marker: str, timeout: float, label
         await client.wait(marker, max(deadline - time.perf_counter(), 0.0))
 
     await wait_with_progress(
-        [one(c) for c in clients], lambda: sum(marker in c.seen for c in clients),
-        len(clients), label,
+        [one(c) for c in clients],
+        lambda: sum(marker in c.seen for c in clients),
+        len(clients),
+        label,
     )
 
 

@@ -194,8 +194,17 @@ def daphnes(listeners: list[socket.socket], extra: list[str]) -> list[Child]:
     return [
         Child(
             f"daphne {index}",
-            [sys.executable, "-m", "daphne", "--fd", str(listener.fileno()),
-             "--websocket_connect_timeout", "30", *extra, "quizsite.asgi:application"],
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "--fd",
+                str(listener.fileno()),
+                "--websocket_connect_timeout",
+                "30",
+                *extra,
+                "quizsite.asgi:application",
+            ],
             listener,
         )
         for index, listener in enumerate(listeners)
@@ -204,9 +213,21 @@ def daphnes(listeners: list[socket.socket], extra: list[str]) -> list[Child]:
 
 def gunicorn(fd: int, workers: int) -> list[str]:
     # No control socket: its default path is one per user, and tests run several gunicorns.
-    return [sys.executable, "-m", "gunicorn", "--bind", f"fd://{fd}", "--workers",
-            str(workers), "--timeout", "60", "--graceful-timeout", "8", "--no-control-socket",
-            "quizsite.wsgi:application"]
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"fd://{fd}",
+        "--workers",
+        str(workers),
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "8",
+        "--no-control-socket",
+        "quizsite.wsgi:application",
+    ]
 
 
 def find_nginx() -> str | None:
@@ -280,14 +301,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "2")),
-                        help="Daphne processes")
-    parser.add_argument("--page-workers", type=int, default=0,
-                        help="gunicorn workers for the pages, behind nginx (0: Daphne serves all)")
-    parser.add_argument("--page-cache", type=int, metavar="SECONDS",
-                        default=int(os.environ.get("PAGE_CACHE", "1")),
-                        help="with --page-workers: seconds nginx serves anonymous visitors one "
-                        "copy of a page (0: off)")
+    parser.add_argument(
+        "--workers", type=int, default=int(os.environ.get("WORKERS", "2")), help="Daphne processes"
+    )
+    parser.add_argument(
+        "--page-workers",
+        type=int,
+        default=0,
+        help="gunicorn workers for the pages, behind nginx (0: Daphne serves all)",
+    )
+    parser.add_argument(
+        "--page-cache",
+        type=int,
+        metavar="SECONDS",
+        default=int(os.environ.get("PAGE_CACHE", "1")),
+        help="with --page-workers: seconds nginx serves anonymous visitors one "
+        "copy of a page (0: off)",
+    )
     args, extra = parser.parse_known_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if args.workers < 1 or args.page_workers < 0 or args.page_cache < 0:

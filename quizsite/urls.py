@@ -8,7 +8,6 @@ admin.site.site_header = "quizsite authoring"
 admin.site.site_title = "quizsite"
 
 
-
 def login_rate(group: str, request: HttpRequest) -> str:
     return settings.RATELIMIT_LOGIN
 

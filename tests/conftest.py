@@ -119,8 +119,16 @@ def start_daphne(port: int, log_path: Path, **extra_env: str) -> subprocess.Pope
     }
     log = log_path.open("ab")
     process = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-         "quizsite.asgi:application"],
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "quizsite.asgi:application",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,

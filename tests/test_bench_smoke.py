@@ -104,9 +104,12 @@ def test_http_bench_measures_every_server_against_gunicorn(smoke: dict[str, Any]
     data = result_of(smoke, "http", needs_services=True)
     rows = {(r["config"], r["page"]): r for r in data["results"]}
     expected = {
-        ("daphne-1", "lesson"), ("daphne-1", "quiz"),
-        ("daphne-scaled-2", "lesson"), ("daphne-scaled-2", "quiz"),
-        ("gunicorn-wsgi-2", "lesson"), ("gunicorn-wsgi-2", "quiz"),
+        ("daphne-1", "lesson"),
+        ("daphne-1", "quiz"),
+        ("daphne-scaled-2", "lesson"),
+        ("daphne-scaled-2", "quiz"),
+        ("gunicorn-wsgi-2", "lesson"),
+        ("gunicorn-wsgi-2", "quiz"),
         ("hello-asgi", "hello"),
     }
     if IN_CI or find_nginx():  # without nginx, split-2 is left out, and said so
@@ -151,7 +154,10 @@ def check_live(data: dict[str, Any], setup: str) -> None:
     assert row["server_cpu_s"] >= 0
     assert row["memory"]["peak_rss_mib_total"] > 0
     assert set(row["targets"]) == {
-        "everybody_played", "no_lost_answers", "ack_p99_ok", "board_p99_ok"
+        "everybody_played",
+        "no_lost_answers",
+        "ack_p99_ok",
+        "board_p99_ok",
     }
     assert row["targets"]["everybody_played"]
     assert row["targets"]["no_lost_answers"]

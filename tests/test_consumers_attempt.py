@@ -53,8 +53,14 @@ class QuestionFacts:
     @property
     def secrets(self) -> tuple[str, ...]:
         """Texts only the revealed solution shows (the final answer is also an option's text)."""
-        return (*self.step_texts, self.quick_check, *self.mistakes, self.hint,
-                self.wrong_feedback, *self.other_feedbacks)
+        return (
+            *self.step_texts,
+            self.quick_check,
+            *self.mistakes,
+            self.hint,
+            self.wrong_feedback,
+            *self.other_feedbacks,
+        )
 
 
 def facts_of(quiz: Quiz) -> list[QuestionFacts]:

@@ -50,9 +50,7 @@ def test_the_reading_pages(client: Client, seeded: None, path: str) -> None:
     assert_well_ordered(client.get(path).content.decode())
 
 
-def test_a_practice_answers_feedback_with_its_solution(
-    client: Client, practice_quiz: Quiz
-) -> None:
+def test_a_practice_answers_feedback_with_its_solution(client: Client, practice_quiz: Quiz) -> None:
     client.post(reverse("quiz:start", args=[practice_quiz.slug]))
     attempt = Attempt.objects.get()
     question = practice_quiz.questions.order_by("order").first()
@@ -65,9 +63,7 @@ def test_a_practice_answers_feedback_with_its_solution(
     assert_well_ordered(html)
 
 
-def test_the_results_review_with_a_solution_per_question(
-    client: Client, test_quiz: Quiz
-) -> None:
+def test_the_results_review_with_a_solution_per_question(client: Client, test_quiz: Quiz) -> None:
     attempt = answer_all(client, test_quiz)
     html = client.get(attempt.get_results_url()).content.decode()
     assert "Common mistakes" in html

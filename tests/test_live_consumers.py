@@ -648,7 +648,10 @@ async def test_a_player_sending_a_host_action_is_told_only_the_host_can(
     assert 'id="live-notice"' in reply
     after = await stored(live)
     assert (after.state, after.version, after.current_question_id, after.ended_at) == (
-        before.state, before.version, before.current_question_id, before.ended_at
+        before.state,
+        before.version,
+        before.current_question_id,
+        before.ended_at,
     )
     assert not (await Player.objects.aget(pk=ada.pk)).kicked
 

@@ -189,9 +189,7 @@ def test_the_streak_bonus_never_shrinks_as_the_streak_grows(streak: int) -> None
 
 
 def test_a_first_correct_answer_starts_a_streak_without_a_bonus() -> None:
-    assert correct(elapsed=10, timer=20, previous_streak=0) == Scored(
-        points=750, streak=1, bonus=0
-    )
+    assert correct(elapsed=10, timer=20, previous_streak=0) == Scored(points=750, streak=1, bonus=0)
 
 
 def test_a_second_correct_answer_in_a_row_earns_a_100_bonus() -> None:
@@ -297,6 +295,7 @@ def test_with_the_streak_bonus_off_the_streak_is_still_counted() -> None:
 
 
 def test_with_both_switches_off_every_correct_answer_earns_exactly_1000() -> None:
-    scored = correct(elapsed=19.9, timer=20, previous_streak=8, speed_scoring=False,
-                     streak_scoring=False)
+    scored = correct(
+        elapsed=19.9, timer=20, previous_streak=8, speed_scoring=False, streak_scoring=False
+    )
     assert scored.total == 1000

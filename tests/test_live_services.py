@@ -151,18 +151,21 @@ def test_a_new_session_keeps_its_timer_and_scoring_switches(
     test_quiz: Quiz, teacher: AbstractBaseUser
 ) -> None:
     session = services.create_session(
-        quiz=test_quiz, host=teacher, seconds_per_question=45, speed_scoring=False,
+        quiz=test_quiz,
+        host=teacher,
+        seconds_per_question=45,
+        speed_scoring=False,
         streak_bonus=False,
     )
     stored = fresh(session)
     assert (stored.seconds_per_question, stored.speed_scoring, stored.streak_bonus) == (
-        45, False, False
+        45,
+        False,
+        False,
     )
 
 
-def test_open_sessions_never_share_a_join_code(
-    test_quiz: Quiz, teacher: AbstractBaseUser
-) -> None:
+def test_open_sessions_never_share_a_join_code(test_quiz: Quiz, teacher: AbstractBaseUser) -> None:
     codes = [services.create_session(quiz=test_quiz, host=teacher).join_code for _ in range(30)]
     assert len(set(codes)) == 30
     assert all(len(code) == 6 and code.isdigit() for code in codes)
@@ -175,9 +178,7 @@ def test_the_database_refuses_a_second_open_session_with_a_taken_code(
         LiveSession.objects.create(quiz=test_quiz, host=teacher, join_code=live.join_code)
 
 
-def test_a_student_cannot_open_a_live_session(
-    test_quiz: Quiz, student: AbstractBaseUser
-) -> None:
+def test_a_student_cannot_open_a_live_session(test_quiz: Quiz, student: AbstractBaseUser) -> None:
     with pytest.raises(services.NotAllowed):
         services.create_session(quiz=test_quiz, host=student)
     assert not LiveSession.objects.exists()
@@ -239,10 +240,30 @@ def test_the_length_limit_applies_after_collapsing_whitespace(live: LiveSession)
 
 @pytest.mark.parametrize(
     "taken",
-    ["ada", "ADA", " Ada ", "aDa", "Ada\u200b", "A\u200bda", "\u202aAda\u202c",
-     "\uff21\uff44\uff41", "A\u200cda", "A\u200dda"],
-    ids=["lower", "upper", "spaced", "mixed", "zero-width-end", "zero-width-inside",
-         "direction-marks", "full-width", "non-joiner", "joiner"],
+    [
+        "ada",
+        "ADA",
+        " Ada ",
+        "aDa",
+        "Ada\u200b",
+        "A\u200bda",
+        "\u202aAda\u202c",
+        "\uff21\uff44\uff41",
+        "A\u200cda",
+        "A\u200dda",
+    ],
+    ids=[
+        "lower",
+        "upper",
+        "spaced",
+        "mixed",
+        "zero-width-end",
+        "zero-width-inside",
+        "direction-marks",
+        "full-width",
+        "non-joiner",
+        "joiner",
+    ],
 )
 def test_a_nickname_taken_in_any_case_is_refused(
     live: LiveSession, ada: Player, taken: str
@@ -258,15 +279,21 @@ def test_invisible_characters_are_dropped_from_a_nickname(live: LiveSession) -> 
 
 def test_accents_and_other_scripts_are_kept(live: LiveSession) -> None:
     names = [
-        "Zoë", "Nguyễn Thị", "Мария", "محمد", "李小龙", "Ana 🦊",
+        "Zoë",
+        "Nguyễn Thị",
+        "Мария",
+        "محمد",
+        "李小龙",
+        "Ana 🦊",
         "\U0001f469\u200d\U0001f680 Zoe",  # an emoji joined with ZWJ
         "\u0632\u0647\u0631\u0627\u200c\u0633\u0627\u062f\u0627\u062a",  # Persian, ZWNJ
         "\U0001fa77 Mia",  # an emoji newer than this Python's Unicode tables
     ]
     for index, name in enumerate(names):
-        assert services.join(
-            code=live.join_code, nickname=name, session_key=f"b{index}"
-        ).nickname == name
+        assert (
+            services.join(code=live.join_code, nickname=name, session_key=f"b{index}").nickname
+            == name
+        )
 
 
 def test_a_nickname_piling_accents_on_one_letter_is_refused(live: LiveSession) -> None:
@@ -366,9 +393,12 @@ def test_a_session_walks_lobby_question_reveal_for_each_question_then_finishes(
     session = services.advance(session=session, actor=teacher)
     ids = [q.pk for q in questions(live)]
     assert seen == [
-        (State.QUESTION, ids[0]), (State.REVEAL, ids[0]),
-        (State.QUESTION, ids[1]), (State.REVEAL, ids[1]),
-        (State.QUESTION, ids[2]), (State.REVEAL, ids[2]),
+        (State.QUESTION, ids[0]),
+        (State.REVEAL, ids[0]),
+        (State.QUESTION, ids[1]),
+        (State.REVEAL, ids[1]),
+        (State.QUESTION, ids[2]),
+        (State.REVEAL, ids[2]),
     ]
     assert session.state == State.FINISHED
     assert fresh(live).state == State.FINISHED
@@ -403,7 +433,9 @@ def test_moving_on_while_a_question_is_open_is_refused(
         services.advance(session=live, actor=teacher)
     stored = fresh(live)
     assert (stored.state, stored.current_question_id, stored.version) == (
-        State.QUESTION, question_open.current_question_id, version
+        State.QUESTION,
+        question_open.current_question_id,
+        version,
     )
 
 
@@ -472,9 +504,10 @@ def test_the_host_reveals_and_moves_on_through_perform_host_action(
     live: LiveSession, teacher: AbstractBaseUser
 ) -> None:
     services.perform_host_action(session=live, actor=teacher, action="start")
-    assert services.perform_host_action(
-        session=live, actor=teacher, action="reveal"
-    ).state == State.REVEAL
+    assert (
+        services.perform_host_action(session=live, actor=teacher, action="reveal").state
+        == State.REVEAL
+    )
     moved = services.perform_host_action(session=live, actor=teacher, action="next")
     assert moved.state == State.QUESTION
     assert moved.current_question_id == questions(live)[1].pk
@@ -545,7 +578,10 @@ def test_only_staff_may_perform_any_host_action(
     assert refused.value.message == "Only the session's host can do that."
     after = fresh(live)
     assert (after.state, after.version, after.current_question_id, after.ended_at) == (
-        before.state, before.version, before.current_question_id, before.ended_at
+        before.state,
+        before.version,
+        before.current_question_id,
+        before.ended_at,
     )
     assert not reload(ada).kicked
 
@@ -637,7 +673,9 @@ def test_the_answer_records_choice_question_and_elapsed_time(
     outcome = answer(ada, question, wrong_choice(question))
     stored = LiveAnswer.objects.get()
     assert (stored.player_id, stored.question_id, stored.choice_id) == (
-        ada.pk, question.pk, wrong_choice(question).pk
+        ada.pk,
+        question.pk,
+        wrong_choice(question).pk,
     )
     assert stored.elapsed_ms >= 3000
     assert stored.pk == outcome.answer.pk
@@ -646,8 +684,9 @@ def test_the_answer_records_choice_question_and_elapsed_time(
 # submit_answer: streaks
 
 
-def play_question(session: LiveSession, teacher: AbstractBaseUser, player: Player, *,
-                  correctly: bool) -> services.AnswerOutcome:
+def play_question(
+    session: LiveSession, teacher: AbstractBaseUser, player: Player, *, correctly: bool
+) -> services.AnswerOutcome:
     services.advance(session=session, actor=teacher)
     outcome = (answer_correctly if correctly else answer_wrongly)(player, session)
     services.reveal(session=session, actor=teacher)
@@ -663,7 +702,9 @@ def test_correct_answers_in_a_row_earn_a_growing_streak_bonus(
     third = play_question(flat_scoring, teacher, player, correctly=True)
 
     assert [(o.answer.points, o.bonus, o.answer.streak_after) for o in (first, second, third)] == [
-        (1000, 0, 1), (1100, 100, 2), (1200, 200, 3)
+        (1000, 0, 1),
+        (1100, 100, 2),
+        (1200, 200, 3),
     ]
     assert reload(player).score == 3300
     assert reload(player).streak == 3
@@ -753,11 +794,15 @@ def test_a_choice_of_another_question_is_refused(
     assert reload(ada).score == 0
 
 
-@pytest.mark.parametrize(("question_id", "choice_id"), [("x", "1"), ("1", "y"), ("", ""),
-                                                        (None, None)])
+@pytest.mark.parametrize(
+    ("question_id", "choice_id"), [("x", "1"), ("1", "y"), ("", ""), (None, None)]
+)
 def test_an_unreadable_answer_is_refused(
-    live: LiveSession, ada: Player, question_open: LiveSession, question_id: object,
-    choice_id: object
+    live: LiveSession,
+    ada: Player,
+    question_open: LiveSession,
+    question_id: object,
+    choice_id: object,
 ) -> None:
     with pytest.raises(services.AnswerRefused):
         services.submit_answer(player=ada, question_id=question_id, choice_id=choice_id)
@@ -829,8 +874,11 @@ def test_reveal_if_due_reveals_once_everybody_answered(
 
 
 def test_kicked_players_are_not_waited_for(
-    live: LiveSession, teacher: AbstractBaseUser, ada: Player, bob: Player,
-    question_open: LiveSession
+    live: LiveSession,
+    teacher: AbstractBaseUser,
+    ada: Player,
+    bob: Player,
+    question_open: LiveSession,
 ) -> None:
     answer_correctly(ada, live)
     services.kick(session=live, actor=teacher, player_id=bob.pk)
@@ -898,9 +946,7 @@ def test_ending_a_session_stamps_it_and_frees_its_join_code(
     assert join(again, "Ada").session == again
 
 
-def test_an_ended_session_is_no_longer_open(
-    live: LiveSession, teacher: AbstractBaseUser
-) -> None:
+def test_an_ended_session_is_no_longer_open(live: LiveSession, teacher: AbstractBaseUser) -> None:
     services.end(session=live, actor=teacher)
     assert live not in services.open_sessions()
     with pytest.raises(services.SessionNotFound):
@@ -911,8 +957,11 @@ def test_an_ended_session_is_no_longer_open(
 
 
 def test_option_counts_count_each_choice_of_the_current_question(
-    live: LiveSession, teacher: AbstractBaseUser, ada: Player, bob: Player,
-    question_open: LiveSession
+    live: LiveSession,
+    teacher: AbstractBaseUser,
+    ada: Player,
+    bob: Player,
+    question_open: LiveSession,
 ) -> None:
     cy = join(live, "Cy")
     answer_correctly(ada, live)
@@ -943,8 +992,11 @@ def test_option_counts_are_empty_in_the_lobby(live: LiveSession) -> None:
 
 
 def test_answer_count_counts_answers_to_the_current_question_only(
-    live: LiveSession, teacher: AbstractBaseUser, ada: Player, bob: Player,
-    question_open: LiveSession
+    live: LiveSession,
+    teacher: AbstractBaseUser,
+    ada: Player,
+    bob: Player,
+    question_open: LiveSession,
 ) -> None:
     assert services.answer_count(fresh(live)) == 0
     answer_correctly(ada, live)
@@ -957,8 +1009,11 @@ def test_answer_count_counts_answers_to_the_current_question_only(
 
 
 def test_answer_count_leaves_out_kicked_players(
-    live: LiveSession, teacher: AbstractBaseUser, ada: Player, bob: Player,
-    question_open: LiveSession
+    live: LiveSession,
+    teacher: AbstractBaseUser,
+    ada: Player,
+    bob: Player,
+    question_open: LiveSession,
 ) -> None:
     answer_correctly(ada, live)
     answer_correctly(bob, live)

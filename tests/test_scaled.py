@@ -118,8 +118,16 @@ def test_a_port_already_taken_stops_it_with_an_error_instead_of_retrying_forever
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
         result = subprocess.run(
-            [sys.executable, "-m", "quizsite.scaled", "--port", str(port), "--workers", "1",
-             *layout],
+            [
+                sys.executable,
+                "-m",
+                "quizsite.scaled",
+                "--port",
+                str(port),
+                "--workers",
+                "1",
+                *layout,
+            ],
             cwd=ROOT,
             env=env,
             capture_output=True,
@@ -143,8 +151,16 @@ def test_killing_the_launcher_stops_every_server_it_started(
     env = scaled_env(tmp_path)
     with (artifacts_dir / "scaled-killed.log").open("ab") as log:
         launcher = subprocess.Popen(
-            [sys.executable, "-m", "quizsite.scaled", "--port", str(port), "--workers", "1",
-             *layout],
+            [
+                sys.executable,
+                "-m",
+                "quizsite.scaled",
+                "--port",
+                str(port),
+                "--workers",
+                "1",
+                *layout,
+            ],
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -184,12 +200,19 @@ def test_the_generated_nginx_config_is_valid_with_and_without_the_page_cache(
     nginx = find_nginx()
     require(nginx is not None, "nginx is not installed (apt-get install nginx-light)")
     config = nginx_config(
-        tmp_path, host="127.0.0.1", port=free_port(), pages_port=1, sockets_port=2,
+        tmp_path,
+        host="127.0.0.1",
+        port=free_port(),
+        pages_port=1,
+        sockets_port=2,
         page_cache=page_cache,
     )
     result = subprocess.run(
         [nginx, "-t", "-p", str(tmp_path), "-c", str(config)],
-        capture_output=True, text=True, timeout=30, check=False,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert ("proxy_cache pages;" in config.read_text()) == bool(page_cache)

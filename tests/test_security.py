@@ -212,10 +212,14 @@ def test_behind_a_proxy_a_class_joining_through_it_is_not_one_guesser(
         )
         assert response.status_code == 302, student
     for guess in range(30):
-        client.post(reverse("live:join"), {"code": f"{guess:06d}", "nickname": "Eve"},
-                    HTTP_X_REAL_IP="10.9.9.9")
+        client.post(
+            reverse("live:join"),
+            {"code": f"{guess:06d}", "nickname": "Eve"},
+            HTTP_X_REAL_IP="10.9.9.9",
+        )
     response = client.post(
-        reverse("live:join"), {"code": room["session"].join_code, "nickname": "Eve"},
+        reverse("live:join"),
+        {"code": room["session"].join_code, "nickname": "Eve"},
         HTTP_X_REAL_IP="10.9.9.9",
     )
     assert response.status_code == 429

@@ -558,9 +558,7 @@ def test_get_owned_attempt_refuses_another_users_attempt(
     # Even from the browser session the owner used.
     with pytest.raises(services.AttemptNotFound):
         services.get_owned_attempt(attempt_id=owned.pk, session_key=session_key, user=other)
-    assert (
-        services.get_owned_attempt(attempt_id=owned.pk, session_key="", user=owner) == owned
-    )
+    assert services.get_owned_attempt(attempt_id=owned.pk, session_key="", user=owner) == owned
 
 
 def test_a_users_attempt_is_not_reachable_anonymously_through_the_same_session(
@@ -607,9 +605,7 @@ def test_attempts_owned_by_a_logged_in_user_lists_theirs_from_any_session(
 
 
 @pytest.mark.parametrize("session_key_value", ["", None])
-def test_attempts_owned_by_nobody_is_empty(
-    attempt: Attempt, session_key_value: str | None
-) -> None:
+def test_attempts_owned_by_nobody_is_empty(attempt: Attempt, session_key_value: str | None) -> None:
     assert not services.attempts_owned_by(session_key=session_key_value, user=None).exists()
     assert not services.attempts_owned_by(
         session_key=session_key_value, user=AnonymousUser()
@@ -658,9 +654,7 @@ def test_review_of_lists_every_question_in_order_with_the_answer_and_the_correct
     assert review[1].response.choice == wrong_choice(questions[1])
     assert [item.response for item in review[2:]] == [None, None, None]
     assert [item.correct_choice.letter for item in review] == ["D", "C", "B", "A", "A"]
-    assert [item.correct_choice.text for item in review] == [
-        q.final_answer for q in questions
-    ]
+    assert [item.correct_choice.text for item in review] == [q.final_answer for q in questions]
 
 
 def test_with_scores_annotates_correct_answered_and_question_counts(
@@ -680,9 +674,7 @@ def test_with_scores_annotates_correct_answered_and_question_counts(
         )
     }
 
-    counts = {
-        pk: (a.correct_count, a.answered_count, a.question_count) for pk, a in scored.items()
-    }
+    counts = {pk: (a.correct_count, a.answered_count, a.question_count) for pk, a in scored.items()}
     assert counts == {
         partial.pk: (1, 2, 5),
         finished.pk: (3, 3, 3),

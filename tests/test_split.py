@@ -56,9 +56,19 @@ def site(artifacts_dir: Path) -> Iterator[Site]:
         port = free_port()
         with (artifacts_dir / "split.log").open("ab") as log:
             process = subprocess.Popen(
-                [sys.executable, "-m", "quizsite.scaled", "--port", str(port),
-                 "--workers", "1", "--page-workers", "1",
-                 "--page-cache", str(PAGE_CACHE_SECONDS)],
+                [
+                    sys.executable,
+                    "-m",
+                    "quizsite.scaled",
+                    "--port",
+                    str(port),
+                    "--workers",
+                    "1",
+                    "--page-workers",
+                    "1",
+                    "--page-cache",
+                    str(PAGE_CACHE_SECONDS),
+                ],
                 cwd=ROOT,
                 env=cluster.env,
                 stdout=log,

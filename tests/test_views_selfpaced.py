@@ -202,9 +202,7 @@ def test_the_play_page_shows_the_first_question_with_its_options_as_submit_butto
     assert f'action="{reverse("quiz:answer", args=[attempt.pk])}"' in content
     assert f'name="question" value="{first.pk}"' in content
     for choice in first.choices.all():
-        assert (
-            f'<button type="submit" class="choice" name="choice" value="{choice.pk}">' in content
-        )
+        assert f'<button type="submit" class="choice" name="choice" value="{choice.pk}">' in content
         assert choice.text in content
     assert "Show hint" in content
 

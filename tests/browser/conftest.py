@@ -28,8 +28,10 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    require(Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None,
-            f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    require(
+        Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None,
+        f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)",
+    )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -70,9 +72,11 @@ def new_context(browser: Any, live_site: str) -> Iterator[Any]:
         page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
         page.on(
             "console",
-            lambda message: problems.append(f"console: {message.text}")
-            if "Content Security Policy" in message.text
-            else None,
+            lambda message: (
+                problems.append(f"console: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
         )
 
     def make(**options: Any) -> Any:

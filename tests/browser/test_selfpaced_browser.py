@@ -326,9 +326,7 @@ def test_a_keyboard_only_student_starts_and_answers_with_tab_enter_and_space(
 # (e) Test mode: nothing revealed until the results
 
 
-def test_test_mode_reveals_nothing_until_the_results_page(
-    page: Any, artifacts_dir: Path
-) -> None:
+def test_test_mode_reveals_nothing_until_the_results_page(page: Any, artifacts_dir: Path) -> None:
     frames: list[str] = []
     page.on(
         "websocket",
