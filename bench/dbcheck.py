@@ -20,7 +20,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quizsite.settings")
 
 
 def live_answers(session_id: int, question_id: int) -> dict[str, object]:
-    from quiz.live.models import LiveAnswer
+    from live.models import LiveAnswer
 
     rows = LiveAnswer.objects.filter(
         player__session_id=session_id, question_id=question_id

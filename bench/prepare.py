@@ -53,7 +53,7 @@ def staff_session() -> tuple[object, str]:
 
 
 def prepare_live(players: int, seconds: int, quiz_slug: str) -> dict[str, object]:
-    from quiz.live import services
+    from live import services
     from quiz.models import Quiz
 
     user, host_key = staff_session()

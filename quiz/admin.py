@@ -2,17 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponseRedirect
-from django.urls import reverse
-from django.utils.html import format_html
+from django.http import HttpRequest
 
-from quiz.live import services as live_services
-from quiz.live.models import LiveAnswer, LiveSession, Player
 from quiz.models import Attempt, Choice, Question, Quiz, Response
 
 # Added to a choice's order while its question's choices are rewritten, so that
@@ -109,9 +105,7 @@ class QuestionInline(admin.TabularInline):
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
-    list_display = ["title", "lesson", "mode", "question_count", "published", "run_live"]
-    readonly_fields = ["run_live"]
-    actions = ["start_live_session"]
+    list_display = ["title", "lesson", "mode", "question_count", "published"]
     list_filter = ["mode", "published", "lesson"]
     search_fields = ["title", "description", "lesson__title"]
     prepopulated_fields = {"slug": ["title"]}
@@ -128,27 +122,6 @@ class QuizAdmin(admin.ModelAdmin):
     @admin.display(description="Questions", ordering="question_total")
     def question_count(self, quiz: Quiz) -> int:
         return quiz.question_total
-
-    @admin.display(description="Live classroom")
-    def run_live(self, quiz: Quiz) -> str:
-        if quiz.pk is None:
-            return "Save the quiz first."
-        url = f"{reverse('live:index')}?quiz={quiz.pk}"
-        return format_html('<a href="{}">Run it live…</a>', url)
-
-    @admin.action(description="Start a live session for the selected quiz")
-    def start_live_session(
-        self, request: HttpRequest, queryset: QuerySet[Quiz]
-    ) -> HttpResponseRedirect | None:
-        if queryset.count() != 1:
-            self.message_user(request, "Select exactly one quiz to run live.", messages.WARNING)
-            return None
-        try:
-            session = live_services.create_session(quiz=queryset.get(), host=request.user)
-        except live_services.LiveError as error:
-            self.message_user(request, error.message, messages.ERROR)
-            return None
-        return HttpResponseRedirect(session.get_absolute_url())
 
 
 class ResponseInline(admin.TabularInline):
@@ -180,26 +153,3 @@ class AttemptAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
-
-
-class PlayerInline(admin.TabularInline):
-    model = Player
-    extra = 0
-    fields = ["nickname", "score", "streak", "kicked", "joined_at"]
-    readonly_fields = ["joined_at"]
-
-
-@admin.register(LiveSession)
-class LiveSessionAdmin(admin.ModelAdmin):
-    list_display = ["join_code", "quiz", "host", "state", "created_at", "ended_at"]
-    list_filter = ["state", "quiz"]
-    search_fields = ["join_code", "quiz__title", "players__nickname"]
-    readonly_fields = ["version", "question_opened_at", "question_deadline", "created_at"]
-    inlines = [PlayerInline]
-
-
-@admin.register(LiveAnswer)
-class LiveAnswerAdmin(admin.ModelAdmin):
-    list_display = ["player", "question", "is_correct", "points", "elapsed_ms", "answered_at"]
-    list_filter = ["player__session", "is_correct"]
-    list_select_related = ["player", "question"]

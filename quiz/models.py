@@ -241,20 +241,3 @@ def choice_deleted(sender: type[Choice], instance: Choice, **kwargs: object) -> 
 
 def lesson_of_question(question_id: int) -> int | None:
     return Question.objects.filter(pk=question_id).values_list("quiz__lesson_id", flat=True).first()
-
-
-# The live classroom's models live in their own module; importing them here
-# registers them with the quiz app.
-from quiz.live.models import LiveAnswer, LiveSession, Player  # noqa: E402
-
-__all__ = [
-    "Attempt",
-    "Choice",
-    "Difficulty",
-    "LiveAnswer",
-    "LiveSession",
-    "Player",
-    "Question",
-    "Quiz",
-    "Response",
-]

@@ -28,6 +28,6 @@ urlpatterns = [
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("", include("quiz.urls")),
-    path("", include("quiz.live.urls")),
+    path("", include("live.urls")),
     path("", include("lessons.urls")),
 ]

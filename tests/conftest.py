@@ -146,7 +146,7 @@ def fresh_process_caches() -> None:
     database rolled back after each test hands the same primary keys out again, and
     the next test would be shown another test's live session.
     """
-    from quiz.live import consumers, presenters
+    from live import consumers, presenters
 
     presenters.snapshots.clear()
     consumers._recent_versions.clear()

@@ -14,8 +14,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import reverse
 
-from quiz.live import services as live
-from quiz.live.models import LiveSession
+from live import services as live
+from live.models import LiveSession
 from quiz.models import Quiz
 from tests.conftest import socket_headers
 

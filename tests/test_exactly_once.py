@@ -19,9 +19,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
+from live import services as live
+from live.models import LiveAnswer, Player
 from quiz import services
-from quiz.live import services as live
-from quiz.live.models import LiveAnswer, Player
 from quiz.models import Quiz, Response
 from tests.conftest import socket_headers
 

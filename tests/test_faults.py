@@ -162,7 +162,7 @@ async def test_a_live_socket_redraws_a_change_whose_announcement_was_lost(
     from django.contrib.auth import get_user_model
     from django.contrib.sessions.backends.db import SessionStore
 
-    from quiz.live import services as live
+    from live import services as live
     from tests.conftest import socket_headers
 
     settings.LIVE_HEARTBEAT_SECONDS = 0.2

@@ -19,9 +19,9 @@ from django.test import Client
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from live import services as live
+from live.models import LiveAnswer, LiveSession
 from quiz import services
-from quiz.live import services as live
-from quiz.live.models import LiveAnswer, LiveSession
 from quiz.models import Quiz, Response
 from tests.conftest import socket_headers
 

@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from live import services as live
 from quiz import presenters
-from quiz.live import services as live
 from quiz.models import Attempt, Quiz
 
 HEADING = re.compile(r"<h([1-6])[\s>]")

@@ -1,5 +1,5 @@
-"""Answers written a batch at a time: quiz/live/services.py `submit_answers` and the
-per-process batcher in quiz/live/batching.py.
+"""Answers written a batch at a time: live/services.py `submit_answers` and the
+per-process batcher in live/batching.py.
 
 A batch is one transaction, but every answer in it is judged on its own: a refusal
 never spoils the others, and the database keeps exactly one answer per player and
@@ -18,8 +18,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import OperationalError
 from django.utils import timezone
 
-from quiz.live import batching, services
-from quiz.live.models import LiveAnswer, LiveSession, Player
+from live import batching, services
+from live.models import LiveAnswer, LiveSession, Player
 from quiz.models import Choice, Question, Quiz
 
 pytestmark = [

@@ -30,9 +30,9 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.utils import timezone
 
-from quiz.live import broadcast, presenters, services
-from quiz.live.consumers import LivePlayerConsumer
-from quiz.live.models import LiveAnswer, LiveSession, Player
+from live import broadcast, presenters, services
+from live.consumers import LivePlayerConsumer
+from live.models import LiveAnswer, LiveSession, Player
 from quiz.models import Quiz
 
 pytestmark = [

@@ -13,8 +13,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import reverse
 
-from quiz.live import services as live
-from quiz.live.models import LiveAnswer, LiveSession
+from live import services as live
+from live.models import LiveAnswer, LiveSession
 from quiz.models import Quiz
 from tests.conftest import socket_headers
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from quiz.live.scoring import (
+from live.scoring import (
     MAX_POINTS,
     STREAK_CAP,
     Scored,

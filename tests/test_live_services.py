@@ -1,4 +1,4 @@
-"""The rules of a live session, as quiz/live/services.py enforces them against the database.
+"""The rules of a live session, as live/services.py enforces them against the database.
 
 The seed's test-mode quiz has 3 questions; their correct answers are "ASGI",
 "INP (Interaction to Next Paint)" and option B. Time is controlled by moving the
@@ -17,8 +17,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from quiz.live import scoring, services
-from quiz.live.models import LiveAnswer, LiveSession, Player
+from live import scoring, services
+from live.models import LiveAnswer, LiveSession, Player
 from quiz.models import Choice, Question, Quiz
 
 pytestmark = pytest.mark.django_db

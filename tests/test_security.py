@@ -15,9 +15,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from live import services as live
+from live.models import LiveAnswer, LiveSession, Player
 from quiz import services
-from quiz.live import services as live
-from quiz.live.models import LiveAnswer, LiveSession, Player
 from quiz.models import Question, Quiz
 from tests.conftest import socket_headers
 

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from playwright.sync_api import expect
 
-from quiz.live.models import LiveSession, Player
+from live.models import LiveSession, Player
 
 PERFORMANCE_ANSWERS = [
     "ASGI",

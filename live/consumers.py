@@ -21,10 +21,10 @@ from urllib.parse import parse_qs
 from django.conf import settings
 from django.utils import timezone
 
+from live import batching, broadcast, presenters, services
+from live.models import LiveSession, Player
 from quiz.db import database_sync_to_async
 from quiz.ids import parse_pk
-from quiz.live import batching, broadcast, presenters, services
-from quiz.live.models import LiveSession, Player
 from quiz.sockets import GuardedConsumer
 
 logger = logging.getLogger(__name__)

@@ -18,8 +18,8 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from quiz.live import services
-from quiz.live.models import LiveAnswer, LiveSession, Player
+from live import services
+from live.models import LiveAnswer, LiveSession, Player
 from quiz.models import Question
 
 BOARD_SIZE = 5
@@ -166,7 +166,7 @@ class SnapshotCache:
             return found
         snapshot = build_snapshot(key[0])
         shared = mark_safe(  # noqa: S308 - our own template output, escaped by Django
-            render_to_string("quiz/live/partials/player_shared.html", {"snap": snapshot})
+            render_to_string("live/partials/player_shared.html", {"snap": snapshot})
         )
         with self.lock:
             self.entries[key] = (snapshot, shared)
@@ -208,12 +208,12 @@ def render_host(session: LiveSession, *, request: object = None, oob: bool = Tru
         "answered": services.answer_count(snapshot.session),
         "oob": oob,
     }
-    return render_to_string("quiz/live/partials/host_fragments.html", context, request=request)
+    return render_to_string("live/partials/host_fragments.html", context, request=request)
 
 
 def render_answer_count(session: LiveSession) -> str:
     return render_to_string(
-        "quiz/live/partials/answer_count.html",
+        "live/partials/answer_count.html",
         {
             "answered": services.answer_count(session),
             "player_count": services.active_players(session).count(),
@@ -244,7 +244,7 @@ def render_player(
         # browser's CSRF token, which the shared socket rendering cannot.
         shared = mark_safe(  # noqa: S308 - our own template output, escaped by Django
             render_to_string(
-                "quiz/live/partials/player_shared.html", {"snap": snapshot}, request=request
+                "live/partials/player_shared.html", {"snap": snapshot}, request=request
             )
         )
     own_answer = None
@@ -276,8 +276,8 @@ def render_player(
         "shared": shared,
         "oob": oob,
     }
-    return render_to_string("quiz/live/partials/player_fragments.html", context, request=request)
+    return render_to_string("live/partials/player_fragments.html", context, request=request)
 
 
 def render_player_notice(message: str) -> str:
-    return render_to_string("quiz/live/partials/notice.html", {"notice": message, "oob": True})
+    return render_to_string("live/partials/notice.html", {"notice": message, "oob": True})

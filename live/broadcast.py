@@ -5,7 +5,7 @@ from __future__ import annotations
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from quiz.live.models import LiveSession, Player
+from live.models import LiveSession, Player
 
 
 def group_for(session_id: int) -> str:

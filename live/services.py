@@ -19,9 +19,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from live import scoring
+from live.models import LiveAnswer, LiveSession, Player
 from quiz.ids import parse_pk
-from quiz.live import scoring
-from quiz.live.models import LiveAnswer, LiveSession, Player
 from quiz.models import Choice, Question, Quiz
 from quiz.services import QuizError
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quiz.live import views
+from live import views
 
 app_name = "live"
 

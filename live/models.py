@@ -38,6 +38,8 @@ class LiveSession(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        # The tables keep the names they had inside the quiz app (migrations/0001).
+        db_table = "quiz_livesession"
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -73,6 +75,7 @@ class Player(models.Model):
     kicked = models.BooleanField(default=False)
 
     class Meta:
+        db_table = "quiz_player"
         ordering = ["-score", "joined_at"]
         # Ranks are counts of players ahead in the same session.
         indexes = [models.Index(fields=["session", "kicked", "score"], name="player_rank")]
@@ -100,6 +103,7 @@ class LiveAnswer(models.Model):
     answered_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "quiz_liveanswer"
         ordering = ["answered_at"]
         constraints = [
             models.UniqueConstraint(

@@ -13,9 +13,9 @@ import logging
 import weakref
 from dataclasses import dataclass, field
 
+from live import broadcast, presenters, services
+from live.models import LiveSession
 from quiz.db import database_sync_to_async
-from quiz.live import broadcast, presenters, services
-from quiz.live.models import LiveSession
 
 logger = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from live import broadcast, presenters, services
+from live.models import LiveSession, Player
 from quiz.browser import session_key
 from quiz.ids import parse_pk
-from quiz.live import broadcast, presenters, services
-from quiz.live.models import LiveSession, Player
 from quiz.models import Quiz
 
 logger = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def _open_session(code: str) -> LiveSession:
 def _index_page(request: HttpRequest, form: LiveSessionForm, status: int = 200) -> HttpResponse:
     return render(
         request,
-        "quiz/live/index.html",
+        "live/index.html",
         {"form": form, "open_sessions": services.open_sessions(), "join_url": _join_url(request)},
         status=status,
     )
@@ -78,7 +78,7 @@ def host(request: HttpRequest, code: str) -> HttpResponse:
     session = _open_session(code)
     return render(
         request,
-        "quiz/live/host.html",
+        "live/host.html",
         {
             "session": session,
             "join_url": _join_url(request),
@@ -145,7 +145,7 @@ def join(request: HttpRequest) -> HttpResponse:
             return redirect("live:play", code=player.session.join_code)
     return render(
         request,
-        "quiz/live/join.html",
+        "live/join.html",
         {
             "code": code,
             "nickname": nickname,
@@ -180,7 +180,7 @@ def play(request: HttpRequest, code: str) -> HttpResponse:
         broadcast.changed_sync(session)
     return render(
         request,
-        "quiz/live/play.html",
+        "live/play.html",
         {
             "session": session,
             "player": player,

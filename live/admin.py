@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+
+from live import services
+from live.models import LiveAnswer, LiveSession, Player
+from quiz.admin import QuizAdmin
+from quiz.models import Quiz
+
+# The quiz app knows nothing of the live classroom: its quiz admin is extended here.
+admin.site.unregister(Quiz)
+
+
+@admin.register(Quiz)
+class LiveQuizAdmin(QuizAdmin):
+    list_display = [*QuizAdmin.list_display, "run_live"]
+    readonly_fields = ["run_live"]
+    actions = ["start_live_session"]
+
+    @admin.display(description="Live classroom")
+    def run_live(self, quiz: Quiz) -> str:
+        if quiz.pk is None:
+            return "Save the quiz first."
+        url = f"{reverse('live:index')}?quiz={quiz.pk}"
+        return format_html('<a href="{}">Run it live…</a>', url)
+
+    @admin.action(description="Start a live session for the selected quiz")
+    def start_live_session(
+        self, request: HttpRequest, queryset: QuerySet[Quiz]
+    ) -> HttpResponseRedirect | None:
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one quiz to run live.", messages.WARNING)
+            return None
+        try:
+            session = services.create_session(quiz=queryset.get(), host=request.user)
+        except services.LiveError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return None
+        return HttpResponseRedirect(session.get_absolute_url())
+
+
+class PlayerInline(admin.TabularInline):
+    model = Player
+    extra = 0
+    fields = ["nickname", "score", "streak", "kicked", "joined_at"]
+    readonly_fields = ["joined_at"]
+
+
+@admin.register(LiveSession)
+class LiveSessionAdmin(admin.ModelAdmin):
+    list_display = ["join_code", "quiz", "host", "state", "created_at", "ended_at"]
+    list_filter = ["state", "quiz"]
+    search_fields = ["join_code", "quiz__title", "players__nickname"]
+    readonly_fields = ["version", "question_opened_at", "question_deadline", "created_at"]
+    inlines = [PlayerInline]
+
+
+@admin.register(LiveAnswer)
+class LiveAnswerAdmin(admin.ModelAdmin):
+    list_display = ["player", "question", "is_correct", "points", "elapsed_ms", "answered_at"]
+    list_filter = ["player__session", "is_correct"]
+    list_select_related = ["player", "question"]
