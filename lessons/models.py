@@ -10,6 +10,11 @@ from django.utils import timezone
 from lessons.highlight import highlight_code
 
 
+class LessonQuerySet(models.QuerySet["Lesson"]):
+    def published(self) -> LessonQuerySet:
+        return self.filter(published=True)
+
+
 class Lesson(models.Model):
     class Impact(models.TextChoices):
         LOW = "low", "Low impact"
@@ -25,6 +30,8 @@ class Lesson(models.Model):
     published = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LessonQuerySet.as_manager()
 
     class Meta:
         ordering = ["category", "title"]

@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 
 class LiveSessionForm(forms.Form):
-    quiz = forms.ModelChoiceField(queryset=Quiz.objects.filter(published=True))
+    quiz = forms.ModelChoiceField(queryset=Quiz.objects.published())
     seconds_per_question = forms.IntegerField(min_value=5, max_value=600, initial=20)
     speed_scoring = forms.BooleanField(required=False, initial=True)
     streak_bonus = forms.BooleanField(required=False, initial=True)

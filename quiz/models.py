@@ -21,6 +21,12 @@ class Difficulty(models.TextChoices):
     HARD = "hard", "Hard"
 
 
+class QuizQuerySet(models.QuerySet["Quiz"]):
+    def published(self) -> QuizQuerySet:
+        """What students see: a published quiz in a published lesson."""
+        return self.filter(published=True, lesson__published=True)
+
+
 class Quiz(models.Model):
     class Mode(models.TextChoices):
         PRACTICE = "practice", "Practice: feedback after every answer, hints"
@@ -34,6 +40,8 @@ class Quiz(models.Model):
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.PRACTICE)
     order = models.PositiveSmallIntegerField(default=0)
     published = models.BooleanField(default=True)
+
+    objects = QuizQuerySet.as_manager()
 
     class Meta:
         ordering = ["lesson", "order", "title"]

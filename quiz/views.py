@@ -11,8 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from lessons.selectors import published_quizzes, with_difficulty_mix
-from quiz import presenters, services
+from quiz import presenters, selectors, services
 from quiz.browser import session_key
 from quiz.models import Attempt, Quiz
 
@@ -30,19 +29,24 @@ def _owned_attempt(request: HttpRequest, attempt_id: uuid.UUID) -> Attempt:
 
 @require_safe
 def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    quiz = get_object_or_404(Quiz, slug=slug, published=True, lesson__published=True)
-    annotated = with_difficulty_mix(published_quizzes(quiz.lesson).filter(pk=quiz.pk))[0]
+    cards = selectors.quiz_cards(Quiz.objects.published().filter(slug=slug))
+    if not cards:
+        raise Http404("No such quiz.")
+    card = cards[0]
+    quiz = card.quiz
     unfinished = (
         services.attempts_owned_by(session_key=session_key(request), user=request.user)
         .filter(quiz=quiz, finished_at__isnull=True)
         .first()
     )
-    return render(request, "quiz/detail.html", {"quiz": annotated, "unfinished": unfinished})
+    return render(
+        request, "quiz/detail.html", {"quiz": quiz, "stats": card.stats, "unfinished": unfinished}
+    )
 
 
 @require_POST
 def start(request: HttpRequest, slug: str) -> HttpResponse:
-    quiz = get_object_or_404(Quiz, slug=slug, published=True, lesson__published=True)
+    quiz = get_object_or_404(Quiz.objects.published(), slug=slug)
     attempt = services.start_attempt(
         quiz=quiz, session_key=session_key(request, create=True) or "", user=request.user
     )

@@ -15,7 +15,6 @@ from live.models import LiveAnswer, LiveSession, Player
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-
 def migrate(targets: list[tuple[str, str | None]]) -> Any:
     """Migrate the test database to `targets`; returns the apps of that state."""
     executor = MigrationExecutor(connection)

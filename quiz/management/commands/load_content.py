@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lessons.content_loader import ContentError, content_files, load_content_file
+from quiz.content_loader import ContentError, content_files, load_content_file
 
 
 class Command(BaseCommand):
