@@ -63,7 +63,7 @@ def prepare_live(players: int, seconds: int, quiz_slug: str) -> dict[str, object
     keys = []
     for number in range(players):
         key = browser_session(player=True)
-        services.join(code=session.join_code, nickname=f"player{number}", session_key=key)
+        services.join(session=session, nickname=f"player{number}", session_key=key)
         keys.append(key)
     return {"code": session.join_code, "session_id": session.pk, "host": host_key, "players": keys}
 

@@ -3,7 +3,8 @@
 A room answers within a few seconds. Each answer on its own would take a transaction,
 a lock and several round trips, queued one behind the other; here the answers that
 arrive while a batch is being written go together into the next one, so a quiet room
-still gets one-answer batches and a busy one gets fewer, larger transactions.
+still gets one-answer batches and a busy one gets fewer, larger transactions (and the
+host screen one notice per batch, which services.submit_answers sends).
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ import logging
 import weakref
 from dataclasses import dataclass, field
 
-from live import broadcast, presenters, services
-from live.models import LiveSession
+from live import presenters, services
 from quiz.db import database_sync_to_async
 
 logger = logging.getLogger(__name__)
@@ -47,9 +47,13 @@ def score_and_render(
 def acknowledgement(outcome: services.AnswerOutcome) -> str:
     """The player's screen after their answer; the answer is stored by now, so a screen
     that cannot be drawn (the database busy for the snapshot) still says it counted."""
-    at = LiveSession(pk=outcome.player.session_id, version=outcome.player.session.version)
     try:
-        return presenters.render_player(at, outcome.player, outcome=outcome)
+        return presenters.render_player(
+            session_id=outcome.player.session_id,
+            version=outcome.version,
+            player=outcome.player,
+            outcome=outcome,
+        )
     except Exception:
         logger.exception("live answer stored but its screen failed player=%s", outcome.player.pk)
         return presenters.render_player_notice(STORED_BUT_NOT_SHOWN)
@@ -100,12 +104,6 @@ class AnswerBatcher:
                 future.set_exception(result)
             else:
                 future.set_result(result)
-        if any(isinstance(result, Acknowledged) for result in results):
-            try:
-                # One notice per batch: the host screen re-counts, never per answer.
-                await broadcast.answered(LiveSession(pk=self.session_id))
-            except Exception:
-                logger.warning("answer count notice failed", exc_info=True)
 
 
 # Per event loop: a server process has one, and each test its own.

@@ -13,18 +13,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import time
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 
+from cachetools import TTLCache
 from django.conf import settings
 from django.utils import timezone
 
-from live import batching, broadcast, presenters, services
+from live import batching, events, presenters, services
+from live.forms import HostActionForm, LiveAnswerForm
 from live.models import LiveSession, Player
+from quiz import caches
 from quiz.db import database_sync_to_async
-from quiz.ids import parse_pk
 from quiz.sockets import GuardedConsumer
 
 logger = logging.getLogger(__name__)
@@ -33,8 +34,11 @@ ANSWER_COUNT_COALESCE_SECONDS = 0.25
 VERSION_MEMO_SECONDS = 1.0
 VERSION_MEMO_MAX_SESSIONS = 1000
 
-# session id -> (when read, version): the heartbeats' shared answer, per process.
-_recent_versions: dict[int, tuple[float, int]] = {}
+# session id -> version: the heartbeats' shared answer, per process, for a second.
+_recent_versions: TTLCache[int, int] = TTLCache(
+    maxsize=VERSION_MEMO_MAX_SESSIONS, ttl=VERSION_MEMO_SECONDS
+)
+caches.register("live.recent_versions", _recent_versions.clear)
 # (session id, version) -> the one build of that snapshot the room's sockets wait for.
 _snapshot_builds: dict[tuple[int, int], asyncio.Future[Any]] = {}
 
@@ -42,12 +46,12 @@ _snapshot_builds: dict[tuple[int, int], asyncio.Future[Any]] = {}
 async def snapshot_built(session_id: int, version: int) -> None:
     """Build a version's snapshot once per process, however many sockets ask at once."""
     key = (session_id, version)
-    if presenters.snapshots.peek(key) is not None:
+    if presenters.peek_snapshot(session_id, version) is not None:
         return
     build = _snapshot_builds.get(key)
     if build is None or build.get_loop() is not asyncio.get_running_loop():
         build = asyncio.ensure_future(
-            database_sync_to_async(presenters.snapshots.get_or_build)(key)
+            database_sync_to_async(presenters.snapshot_at)(session_id, version)
         )
         _snapshot_builds[key] = build
         build.add_done_callback(lambda done: _snapshot_builds.pop(key, None))
@@ -102,16 +106,13 @@ class LiveConsumer(GuardedConsumer):
 
     async def current_version(self) -> int:
         # Every socket's heartbeat asks; within a second one query answers a whole room.
-        now = time.monotonic()
         known = _recent_versions.get(self.session.pk)
-        if known is not None and now - known[0] < VERSION_MEMO_SECONDS:
-            return known[1]
+        if known is not None:
+            return known
         version = await database_sync_to_async(presenters.current_version)(self.session.pk)
-        if len(_recent_versions) > VERSION_MEMO_MAX_SESSIONS:
-            _recent_versions.clear()
         known = _recent_versions.get(self.session.pk)
-        if known is None or known[1] <= version:  # a slower, older read must not win
-            _recent_versions[self.session.pk] = (now, version)
+        if known is None or known <= version:  # a slower, older read must not win
+            _recent_versions[self.session.pk] = version
         return version
 
     async def resync(self) -> None:
@@ -157,12 +158,10 @@ class LiveConsumer(GuardedConsumer):
             return None
 
     @database_sync_to_async
-    def reveal_if_due(self) -> LiveSession | None:
-        """The revealed session when this call closed the question, else None."""
-        session = LiveSession.objects.get(pk=self.session.pk)
-        if services.reveal_if_due(session):
-            return LiveSession.objects.get(pk=self.session.pk)
-        return None
+    def reveal_if_due(self) -> bool:
+        """Close the question if its time is up or all have answered (announced by the
+        service); True only when this call did it."""
+        return services.reveal_if_due(LiveSession.objects.get(pk=self.session.pk))
 
 
 class LiveHostConsumer(LiveConsumer):
@@ -181,9 +180,7 @@ class LiveHostConsumer(LiveConsumer):
             await self.refuse("host socket without staff login")
             return
         self.session = session
-        await self.join_groups(
-            broadcast.group_for(session.pk), broadcast.host_group_for(session.pk)
-        )
+        await self.join_groups(events.group_for(session.pk), events.host_group_for(session.pk))
         if self.page_is_current(session):
             self.schedule_reveal(session)
         else:
@@ -195,16 +192,13 @@ class LiveHostConsumer(LiveConsumer):
                 task.cancel()
         await super().disconnect(code)
 
-    async def handle(self, data: dict[str, Any]) -> str | None:
-        action = data.get("action")
-        session = await self.act(action, data.get("player"))
-        await broadcast.changed(session)
-        if action == "kick":  # done, so the player exists
-            await broadcast.kicked(Player(pk=parse_pk(data["player"])))
-        return None  # our own view arrives with the broadcast, like everybody's
+    async def handle(self, frame: dict[str, Any]) -> str | None:
+        action = HostActionForm(frame).validated()
+        await self.act(action["action"], action["player"])
+        return None  # our own view arrives with the announcement, like everybody's
 
     @database_sync_to_async
-    def act(self, action: object, player_id: object) -> LiveSession:
+    def act(self, action: services.HostAction, player_id: int | None) -> LiveSession:
         return services.perform_host_action(
             session=self.session, actor=self.scope.get("user"), action=action, player_id=player_id
         )
@@ -218,10 +212,7 @@ class LiveHostConsumer(LiveConsumer):
     async def refresh_count_soon(self) -> None:
         await asyncio.sleep(ANSWER_COUNT_COALESCE_SECONDS)
         try:
-            revealed = await self.reveal_if_due()
-            if revealed is not None:
-                await broadcast.changed(revealed)
-            else:
+            if not await self.reveal_if_due():
                 await self.send(text_data=await self.render_count())
         except Exception:
             logger.exception("answer count refresh failed for session %s", self.session.pk)
@@ -258,12 +249,9 @@ class LiveHostConsumer(LiveConsumer):
     async def reveal_at_deadline(self, delay: float) -> None:
         await asyncio.sleep(delay + 0.05)
         try:
-            revealed = await self.reveal_if_due()
+            await self.reveal_if_due()
         except Exception:
             logger.exception("automatic reveal failed for session %s", self.session.pk)
-            return
-        if revealed is not None:
-            await broadcast.changed(revealed)
 
 
 class LivePlayerConsumer(LiveConsumer):
@@ -282,10 +270,8 @@ class LivePlayerConsumer(LiveConsumer):
     async def on_heartbeat(self) -> None:
         if self.closes_at is None or timezone.now() < self.closes_at:
             return
-        revealed = await self.reveal_if_due()  # one query when another did it first
+        await self.reveal_if_due()  # one query when another did it first
         self.closes_at = None
-        if revealed is not None:
-            await broadcast.changed(revealed)
 
     async def connect(self) -> None:
         await self.accept()
@@ -300,14 +286,10 @@ class LivePlayerConsumer(LiveConsumer):
         self.session, self.player = session, player
         self.note_deadline(session)
         self.answered_ids = await self.load_answered_ids()
-        await self.join_groups(
-            broadcast.group_for(session.pk), broadcast.player_group_for(player.pk)
-        )
+        await self.join_groups(events.group_for(session.pk), events.player_group_for(player.pk))
         # Nobody may be watching the clock (the host screen closed): check on arrival.
-        revealed = await self.reveal_if_due()
-        if revealed is not None:
-            await broadcast.changed(revealed)
-        elif not self.page_is_current(session):
+        # Revealing redraws every screen, this one too.
+        if not await self.reveal_if_due() and not self.page_is_current(session):
             await self.send_view()
 
     @database_sync_to_async
@@ -318,15 +300,17 @@ class LivePlayerConsumer(LiveConsumer):
     def load_answered_ids(self) -> set[int]:
         return set(self.player.answers.values_list("question_id", flat=True))
 
-    async def handle(self, data: dict[str, Any]) -> str | None:
-        action = data.get("action")
-        if action in services.HOST_ACTIONS:
+    async def handle(self, frame: dict[str, Any]) -> str | None:
+        received_at = timezone.now()
+        action = frame.get("action")
+        if action in services.HostAction.values:
             logger.warning("player %s sent host action %r", self.player.pk, action)
             raise services.NotAllowed()
         if action != "answer":
             raise services.LiveError("Unknown action.")
+        answer = LiveAnswerForm(frame).validated()
         request = services.AnswerRequest(
-            self.player.pk, data.get("question", ""), data.get("choice", ""), timezone.now()
+            self.player.pk, answer["question"], answer["choice"], received_at
         )
         acknowledged = await batching.batcher_for(self.session.pk).submit(request)
         self.answered_ids.add(acknowledged.question_id)
@@ -350,7 +334,7 @@ class LivePlayerConsumer(LiveConsumer):
         if html is None:
             version, html = await self.render_view(version)
         self.shown_version = version
-        if (built := presenters.snapshots.peek((self.session.pk, version))) is not None:
+        if (built := presenters.peek_snapshot(self.session.pk, version)) is not None:
             self.note_deadline(built[0].session)
         await self.send(text_data=html)
 
@@ -358,7 +342,7 @@ class LivePlayerConsumer(LiveConsumer):
         """This version's screen, rendered on the event loop when this process already
         built its snapshot: a reveal to a thousand phones then takes no thread hop each.
         None when the database is needed."""
-        built = presenters.snapshots.peek((self.session.pk, version))
+        built = presenters.peek_snapshot(self.session.pk, version)
         if built is None:
             return None
         snapshot, _ = built
@@ -367,9 +351,12 @@ class LivePlayerConsumer(LiveConsumer):
             question is not None and question.pk in self.answered_ids
         ):
             return None  # their own answer is on the screen, and it is read from the database
-        at = LiveSession(pk=self.session.pk, version=version)
         return presenters.render_player(
-            at, self.player, answered_ids=self.answered_ids, built=built
+            session_id=self.session.pk,
+            version=version,
+            player=self.player,
+            answered_ids=self.answered_ids,
+            built=built,
         )
 
     async def resync(self) -> None:
@@ -379,6 +366,10 @@ class LivePlayerConsumer(LiveConsumer):
     def render_view(self, version: int | None) -> tuple[int, str]:
         if version is None:
             version = presenters.current_version(self.session.pk)
-        at = LiveSession(pk=self.session.pk, version=version)
-        html = presenters.render_player(at, self.player, answered_ids=self.answered_ids)
+        html = presenters.render_player(
+            session_id=self.session.pk,
+            version=version,
+            player=self.player,
+            answered_ids=self.answered_ids,
+        )
         return version, html

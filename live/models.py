@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
 from quiz.models import Choice, Question, Quiz
+
+MIN_SECONDS_PER_QUESTION = 5
+MAX_SECONDS_PER_QUESTION = 600
+NICKNAME_MAX_LENGTH = 24
+JOIN_CODE_LENGTH = 6
+
+
+def is_join_code(text: str) -> bool:
+    """Six ASCII digits: int() and str.isdigit() would take other scripts' digits too."""
+    return len(text) == JOIN_CODE_LENGTH and text.isascii() and text.isdigit()
 
 
 class LiveSession(models.Model):
@@ -22,7 +33,7 @@ class LiveSession(models.Model):
     host = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hosted_sessions"
     )
-    join_code = models.CharField(max_length=6)
+    join_code = models.CharField(max_length=JOIN_CODE_LENGTH)
     state = models.CharField(max_length=10, choices=State.choices, default=State.LOBBY)
     # Bumped on every change everybody sees: the key for "render once per change".
     version = models.PositiveIntegerField(default=0)
@@ -31,7 +42,13 @@ class LiveSession(models.Model):
     )
     question_opened_at = models.DateTimeField(null=True, blank=True)
     question_deadline = models.DateTimeField(null=True, blank=True)
-    seconds_per_question = models.PositiveSmallIntegerField(default=20)
+    seconds_per_question = models.PositiveSmallIntegerField(
+        default=20,
+        validators=[
+            MinValueValidator(MIN_SECONDS_PER_QUESTION),
+            MaxValueValidator(MAX_SECONDS_PER_QUESTION),
+        ],
+    )
     speed_scoring = models.BooleanField(default=True)
     streak_bonus = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -48,7 +65,8 @@ class LiveSession(models.Model):
                 name="unique_join_code_while_open",
             ),
             models.CheckConstraint(
-                condition=Q(seconds_per_question__gte=5) & Q(seconds_per_question__lte=600),
+                condition=Q(seconds_per_question__gte=MIN_SECONDS_PER_QUESTION)
+                & Q(seconds_per_question__lte=MAX_SECONDS_PER_QUESTION),
                 name="question_timer_between_5s_and_10min",
             ),
         ]
@@ -66,7 +84,7 @@ class LiveSession(models.Model):
 
 class Player(models.Model):
     session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="players")
-    nickname = models.CharField(max_length=24)
+    nickname = models.CharField(max_length=NICKNAME_MAX_LENGTH)
     # The browser this player plays from: a reload or reconnect finds them again.
     session_key = models.CharField(max_length=40)
     score = models.PositiveIntegerField(default=0)

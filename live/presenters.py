@@ -9,18 +9,20 @@ The cache is a memo, not state: any process rebuilds it from the database.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from cachetools import LRUCache
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from live import services
 from live.models import LiveAnswer, LiveSession, Player
-from quiz.models import Question
+from quiz import caches
+from quiz.models import Choice, Question
 
 BOARD_SIZE = 5
 HOST_ROSTER = 60
@@ -69,10 +71,8 @@ class Snapshot:
         return self.number >= self.total
 
     @property
-    def correct_choice(self) -> object:
-        if self.question is None:
-            return None
-        return next((c for c in self.question.choices.all() if c.is_correct), None)
+    def correct_choice(self) -> Choice | None:
+        return self.question.correct_choice if self.question is not None else None
 
     def standing_of(self, player_id: int) -> Standing | None:
         return self.by_player.get(player_id)
@@ -144,47 +144,40 @@ def _standings(session: LiveSession) -> list[Standing]:
     return standings
 
 
-class SnapshotCache:
-    """The last few snapshots, by (session, version): built once per process, and
-    readable from the event loop without touching the database."""
+Built = tuple[Snapshot, SafeString]
 
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.entries: OrderedDict[tuple[int, int], tuple[Snapshot, SafeString]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def peek(self, key: tuple[int, int]) -> tuple[Snapshot, SafeString] | None:
-        with self.lock:
-            found = self.entries.get(key)
-            if found is not None:
-                self.entries.move_to_end(key)
-            return found
-
-    def get_or_build(self, key: tuple[int, int]) -> tuple[Snapshot, SafeString]:
-        found = self.peek(key)
-        if found is not None:
-            return found
-        snapshot = build_snapshot(key[0])
-        shared = mark_safe(  # noqa: S308 - our own template output, escaped by Django
-            render_to_string("live/partials/player_shared.html", {"snap": snapshot})
-        )
-        with self.lock:
-            self.entries[key] = (snapshot, shared)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-        return snapshot, shared
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
+# (session id, version) -> the snapshot and its shared HTML: built once per process, and
+# readable from the event loop without touching the database.
+_snapshots: LRUCache[tuple[int, int], Built] = LRUCache(maxsize=64)
+_snapshots_lock = threading.Lock()
 
 
-snapshots = SnapshotCache(size=64)
+def _clear_snapshots() -> None:
+    with _snapshots_lock:
+        _snapshots.clear()
 
 
-def snapshot_at(session: LiveSession) -> tuple[Snapshot, SafeString]:
-    """The snapshot at the session's version (or newer), built once per process."""
-    return snapshots.get_or_build((session.pk, session.version))
+caches.register("live.snapshots", _clear_snapshots)
+
+
+def peek_snapshot(session_id: int, version: int) -> Built | None:
+    """The snapshot of this version if this process has built it; never a query."""
+    with _snapshots_lock:
+        return _snapshots.get((session_id, version))
+
+
+def snapshot_at(session_id: int, version: int) -> Built:
+    """The snapshot at this version (or newer: it is read now), built once per process."""
+    found = peek_snapshot(session_id, version)
+    if found is not None:
+        return found
+    snapshot = build_snapshot(session_id)
+    shared = mark_safe(  # noqa: S308 - our own template output, escaped by Django
+        render_to_string("live/partials/player_shared.html", {"snap": snapshot})
+    )
+    with _snapshots_lock:
+        _snapshots[session_id, version] = (snapshot, shared)
+    return snapshot, shared
 
 
 def current_version(session_id: int) -> int:
@@ -194,7 +187,9 @@ def current_version(session_id: int) -> int:
 # Host
 
 
-def render_host(session: LiveSession, *, request: object = None, oob: bool = True) -> str:
+def render_host(
+    session: LiveSession, *, request: HttpRequest | None = None, oob: bool = True
+) -> str:
     # Built fresh: the host screen also shows what changes between versions
     # (players joining, answers coming in), and there are only one or two hosts.
     snapshot = build_snapshot(session.pk)
@@ -226,19 +221,20 @@ def render_answer_count(session: LiveSession) -> str:
 
 
 def render_player(
-    session: LiveSession,
-    player: Player,
     *,
+    session_id: int,
+    version: int,
+    player: Player,
     outcome: services.AnswerOutcome | None = None,
-    request: object = None,
+    request: HttpRequest | None = None,
     oob: bool = True,
     answered_ids: set[int] | None = None,
-    built: tuple[Snapshot, SafeString] | None = None,
+    built: Built | None = None,
 ) -> str:
-    """One player's screen. `session` needs only its pk and version (the snapshot has the
-    rest); `answered_ids`, when the caller knows them, spares a query per player; `built`
-    is the snapshot when the caller already holds it (then nothing reads the database)."""
-    snapshot, shared = built if built is not None else snapshot_at(session)
+    """One player's screen at a version of the session. `answered_ids`, when the caller
+    knows them, spares a query per player; `built` is the snapshot when the caller
+    already holds it (then nothing reads the database)."""
+    snapshot, shared = built if built is not None else snapshot_at(session_id, version)
     if request is not None:
         # A full page: its forms must also work as plain posts, so they carry this
         # browser's CSRF token, which the shared socket rendering cannot.

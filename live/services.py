@@ -1,7 +1,9 @@
 """The rules of a live session. Consumers and views call these; nothing else changes state.
 
 Every change happens under a row lock on the session and bumps its version, so any
-server process can serve any client and a reconnect is a plain re-render.
+server process can serve any client and a reconnect is a plain re-render. A change
+announces itself once its transaction commits (live/events.py): no caller broadcasts.
+Arguments arrive checked (live/forms.py): ids are ints, nicknames are clean.
 """
 
 from __future__ import annotations
@@ -9,25 +11,22 @@ from __future__ import annotations
 import bisect
 import logging
 import secrets
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from live import scoring
-from live.models import LiveAnswer, LiveSession, Player
-from quiz.ids import parse_pk
+from live import events, scoring
+from live.models import LiveAnswer, LiveSession, Player, is_join_code
 from quiz.models import Choice, Question, Quiz
 from quiz.services import QuizError
 
 logger = logging.getLogger(__name__)
 
-NICKNAME_MAX_LENGTH = 24
 # Network slack: an answer sent as the countdown hits zero still counts.
 ANSWER_GRACE = timedelta(milliseconds=750)
 JOIN_CODE_ATTEMPTS = 20
@@ -64,8 +63,25 @@ class Kicked(LiveError):
     message = "The host removed you from this session."
 
 
+class PlayerNotFound(LiveError):
+    code = "no_player"
+    message = "That player is not in this session."
+
+
 class AnswerRefused(LiveError):
     code = "answer_refused"
+
+
+class UnreadableAnswer(AnswerRefused):
+    message = "That answer could not be read."
+
+
+class HostAction(models.TextChoices):
+    START = "start"
+    NEXT = "next"
+    REVEAL = "reveal"
+    END = "end"
+    KICK = "kick"
 
 
 # Selectors
@@ -75,9 +91,8 @@ def open_sessions() -> QuerySet[LiveSession]:
     return LiveSession.objects.filter(ended_at__isnull=True).select_related("quiz", "host")
 
 
-def get_open_session(code: object) -> LiveSession:
-    code = str(code or "").strip()
-    if not (len(code) == 6 and code.isascii() and code.isdigit()):
+def get_open_session(code: str) -> LiveSession:
+    if not is_join_code(code):
         raise SessionNotFound()
     session = open_sessions().filter(join_code=code).first()
     if session is None:
@@ -176,51 +191,8 @@ def create_session(
     raise LiveError("Could not find a free join code; try again.")
 
 
-# Control, format (zero-width, direction overrides) and private-use characters:
-# invisible or unpredictable on the projector, they would let a blank name through or
-# a second "Ada" that looks like the first. The two joiners stay where a name needs
-# them: ZWJ inside an emoji sequence (👩‍🚀), ZWNJ between two letters of a script that
-# writes with it (Persian, the Indic scripts), never between ASCII letters.
-_DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs"})
-ZWNJ, ZWJ = "\u200c", "\u200d"
-MAX_STACKED_MARKS = 3  # enough for any script's accents, not for a name that overgrows its row
-
-
-def _kept(text: str, index: int) -> bool:
-    char = text[index]
-    if unicodedata.category(char) not in _DROPPED_CATEGORIES:
-        return True
-    if char not in (ZWNJ, ZWJ) or not 0 < index < len(text) - 1:
-        return False
-    before, after = text[index - 1], text[index + 1]
-    if char == ZWJ:  # between two symbols, not letters, spaces or invisible characters
-        return all(
-            not (near.isalnum() or near.isspace())
-            and unicodedata.category(near) not in _DROPPED_CATEGORIES
-            for near in (before, after)
-        )
-    return before.isalpha() and after.isalpha() and not (before.isascii() or after.isascii())
-
-
-def clean_nickname(nickname: object) -> str:
-    # NFKC first: full-width and other compatibility look-alikes become the plain letter.
-    text = unicodedata.normalize("NFKC", str(nickname or ""))
-    text = "".join(char for index, char in enumerate(text) if _kept(text, index))
-    cleaned = " ".join(text.split())
-    if not cleaned:
-        raise NicknameInvalid("Type a nickname.")
-    stacked = 0
-    for char in cleaned:
-        stacked = stacked + 1 if unicodedata.category(char) in {"Mn", "Me"} else 0
-        if stacked > MAX_STACKED_MARKS:
-            raise NicknameInvalid("That nickname has too many accents on one letter.")
-    if len(cleaned) > NICKNAME_MAX_LENGTH:
-        raise NicknameInvalid(f"Nicknames are at most {NICKNAME_MAX_LENGTH} characters.")
-    return cleaned
-
-
-def join(*, code: object, nickname: object, session_key: str) -> Player:
-    session = get_open_session(code)
+def join(*, session: LiveSession, nickname: str, session_key: str) -> Player:
+    """A new player, or this browser's player again; `nickname` is clean (forms.py)."""
     existing = player_for(session=session, session_key=session_key)
     if existing is not None:
         if existing.kicked:
@@ -228,7 +200,7 @@ def join(*, code: object, nickname: object, session_key: str) -> Player:
         return existing  # the same browser rejoins as the same player
     if session.state == State.FINISHED:
         raise WrongState("This session has finished.")
-    name = clean_nickname(nickname)
+    name = nickname
     if session.players.filter(nickname__iexact=name).exists():
         raise NicknameInvalid(f"“{name}” is taken in this session; pick another nickname.")
     try:
@@ -239,6 +211,7 @@ def join(*, code: object, nickname: object, session_key: str) -> Player:
             f"“{name}” is taken in this session; pick another nickname."
         ) from None
     logger.info("player joined session=%s player=%s", session.join_code, player.pk)
+    events.player_joined(session.pk, session.version)
     return player
 
 
@@ -252,10 +225,12 @@ def _require_host(session: LiveSession, actor: Actor) -> None:
 
 
 def _bump(session: LiveSession, **fields: object) -> LiveSession:
+    """Change what everybody sees (under the session's lock), and say so after commit."""
     for name, value in fields.items():
         setattr(session, name, value)
     session.version += 1
     session.save(update_fields=[*fields, "version"])
+    events.session_changed(session.pk, session.version)
     return session
 
 
@@ -333,15 +308,16 @@ def end(*, session: LiveSession, actor: Actor) -> LiveSession:
 
 
 @transaction.atomic
-def kick(*, session: LiveSession, actor: Actor, player_id: object) -> Player:
+def kick(*, session: LiveSession, actor: Actor, player_id: int) -> Player:
     _require_host(session, actor)
     session = _locked(session)
-    player = session.players.filter(pk=parse_pk(player_id)).first()
+    player = session.players.filter(pk=player_id).first()
     if player is None:
-        raise LiveError("That player is not in this session.")
+        raise PlayerNotFound()
     player.kicked = True
     player.save(update_fields=["kicked"])
     _bump(session)
+    events.player_kicked(player.pk)
     logger.info("player kicked session=%s player=%s", session.join_code, player.pk)
     return player
 
@@ -352,6 +328,7 @@ class AnswerOutcome:
     player: Player
     rank: int
     bonus: int
+    version: int  # the session's, when the answer was stored
 
 
 @dataclass(frozen=True)
@@ -359,12 +336,12 @@ class AnswerRequest:
     """One answer as a socket or a form received it; `received_at` is the server's clock."""
 
     player_id: int
-    question_id: object
-    choice_id: object
+    question_id: int
+    choice_id: int
     received_at: datetime
 
 
-def submit_answer(*, player: Player, question_id: object, choice_id: object) -> AnswerOutcome:
+def submit_answer(*, player: Player, question_id: int, choice_id: int) -> AnswerOutcome:
     """Score one answer; exactly one per player and question, on the server's clock."""
     request = AnswerRequest(player.pk, question_id, choice_id, timezone.now())
     (result,) = submit_answers(session_id=player.session_id, requests=[request])
@@ -428,6 +405,7 @@ def _score_batch(
         changed = {answer.player_id: answer.player for answer in new_answers}
         Player.objects.bulk_update(changed.values(), ["score", "streak"])
         scores = sorted(active_players(session).values_list("score", flat=True))
+        events.answers_arrived(session_id)
     results: list[AnswerOutcome | LiveError] = []
     for item in scored:
         if isinstance(item, LiveError):
@@ -436,7 +414,13 @@ def _score_batch(
         answer, bonus = item
         ahead = len(scores) - bisect.bisect_right(scores, answer.player.score)
         results.append(
-            AnswerOutcome(answer=answer, player=answer.player, rank=ahead + 1, bonus=bonus)
+            AnswerOutcome(
+                answer=answer,
+                player=answer.player,
+                rank=ahead + 1,
+                bonus=bonus,
+                version=session.version,
+            )
         )
         logger.info(
             "live answer session=%s player=%s correct=%s points=%s",
@@ -455,9 +439,7 @@ def _score_one(
     choices: dict[int, Choice],
     answered: set[int],
 ) -> tuple[LiveAnswer, int]:
-    question_pk, choice_pk = parse_pk(request.question_id), parse_pk(request.choice_id)
-    if question_pk is None or choice_pk is None:
-        raise AnswerRefused("That answer could not be read.")
+    question_pk, choice_pk = request.question_id, request.choice_id
     if player is None:
         raise NotAllowed("You are not a player of this session.")
     if player.kicked:
@@ -485,7 +467,6 @@ def _score_one(
     # The row is locked: the score read with it is the score to add to.
     player.score += scored.total
     player.streak = scored.streak
-    player.session = session
     answer = LiveAnswer(
         player=player,
         question_id=question_pk,
@@ -498,21 +479,17 @@ def _score_one(
     return answer, scored.bonus
 
 
-HOST_ACTIONS = ("start", "next", "reveal", "end", "kick")
-
-
 def perform_host_action(
-    *, session: LiveSession, actor: Actor, action: object, player_id: object = None
+    *, session: LiveSession, actor: Actor, action: HostAction, player_id: int | None = None
 ) -> LiveSession:
     """One entry point for the host's buttons, whether they came by socket or by form."""
     _require_host(session, actor)
-    if action in ("start", "next"):
+    if action in (HostAction.START, HostAction.NEXT):
         return advance(session=session, actor=actor)
-    if action == "reveal":
+    if action == HostAction.REVEAL:
         return reveal(session=session, actor=actor)
-    if action == "end":
+    if action == HostAction.END:
         return end(session=session, actor=actor)
-    if action == "kick":
-        kick(session=session, actor=actor, player_id=player_id)
-        return LiveSession.objects.get(pk=session.pk)
-    raise LiveError("Unknown host action.")
+    assert player_id is not None  # HostActionForm requires it for a kick
+    kick(session=session, actor=actor, player_id=player_id)
+    return LiveSession.objects.get(pk=session.pk)

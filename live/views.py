@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlencode
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -15,20 +14,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from live import broadcast, presenters, services
-from live.models import LiveSession, Player
+from live import presenters, services
+from live.forms import HostActionForm, JoinForm, LiveAnswerForm, LiveSessionForm
+from live.models import NICKNAME_MAX_LENGTH, LiveSession, Player
 from quiz.browser import session_key
 from quiz.ids import parse_pk
-from quiz.models import Quiz
 
 logger = logging.getLogger(__name__)
-
-
-class LiveSessionForm(forms.Form):
-    quiz = forms.ModelChoiceField(queryset=Quiz.objects.published())
-    seconds_per_question = forms.IntegerField(min_value=5, max_value=600, initial=20)
-    speed_scoring = forms.BooleanField(required=False, initial=True)
-    streak_bonus = forms.BooleanField(required=False, initial=True)
 
 
 def _join_url(request: HttpRequest) -> str:
@@ -92,18 +84,13 @@ def host(request: HttpRequest, code: str) -> HttpResponse:
 def host_action(request: HttpRequest, code: str) -> HttpResponse:
     session = _open_session(code)
     try:
+        action = HostActionForm(request.POST).validated()
         session = services.perform_host_action(
-            session=session,
-            actor=request.user,
-            action=request.POST.get("action"),
-            player_id=request.POST.get("player"),
+            session=session, actor=request.user, action=action["action"], player_id=action["player"]
         )
     except services.LiveError as error:
         messages.error(request, error.message)
         return redirect(session)
-    broadcast.changed_sync(session)
-    if request.POST.get("action") == "kick":  # done, so the player exists
-        broadcast.kicked_sync(Player(pk=parse_pk(request.POST["player"])))
     if session.ended_at is not None:
         return redirect("live:index")
     return redirect(session)
@@ -132,16 +119,16 @@ def join(request: HttpRequest) -> HttpResponse:
         status = 429
     elif request.method == "POST":
         try:
+            joining = JoinForm(request.POST).validated()
             player = services.join(
-                code=code.replace(" ", ""),
-                nickname=nickname,
+                session=joining["code"],
+                nickname=joining["nickname"],
                 session_key=session_key(request, create=True) or "",
             )
         except services.LiveError as refusal:
             logger.info("join refused: %s", refusal.code)
             error, status = refusal.message, 400
         else:
-            broadcast.joined_sync(player.session)
             return redirect("live:play", code=player.session.join_code)
     return render(
         request,
@@ -150,7 +137,7 @@ def join(request: HttpRequest) -> HttpResponse:
             "code": code,
             "nickname": nickname,
             "error": error,
-            "nickname_max": services.NICKNAME_MAX_LENGTH,
+            "nickname_max": NICKNAME_MAX_LENGTH,
         },
         status=status,
     )
@@ -177,15 +164,11 @@ def play(request: HttpRequest, code: str) -> HttpResponse:
     session, player = found
     if services.reveal_if_due(session):
         session.refresh_from_db()
-        broadcast.changed_sync(session)
+    fragments = presenters.render_player(
+        session_id=session.pk, version=session.version, player=player, request=request, oob=False
+    )
     return render(
-        request,
-        "live/play.html",
-        {
-            "session": session,
-            "player": player,
-            "fragments": presenters.render_player(session, player, request=request, oob=False),
-        },
+        request, "live/play.html", {"session": session, "player": player, "fragments": fragments}
     )
 
 
@@ -195,13 +178,10 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
         return _to_join(code)
     session, player = found
     try:
+        answer = LiveAnswerForm(request.POST).validated()
         services.submit_answer(
-            player=player,
-            question_id=request.POST.get("question", ""),
-            choice_id=request.POST.get("choice", ""),
+            player=player, question_id=answer["question"], choice_id=answer["choice"]
         )
     except services.LiveError as error:
         messages.error(request, error.message)
-    else:
-        broadcast.answered_sync(session)
     return redirect("live:play", code=session.join_code)

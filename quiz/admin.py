@@ -3,17 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
-from quiz.models import Attempt, Choice, Question, Quiz, Response
-
-# Added to a choice's order while its question's choices are rewritten, so that
-# swapping two orders or moving the correct mark never trips a constraint mid-save.
-PARKED_ORDER_OFFSET = 10_000
+from quiz.models import Attempt, Choice, Question, Quiz, Response, validate_options
 
 
 class ChoiceFormSet(BaseInlineFormSet):
@@ -21,18 +16,13 @@ class ChoiceFormSet(BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        kept = [
-            form
-            for form in self.forms
-            if form.cleaned_data
-            and not form.cleaned_data.get("DELETE")
-            and str(form.cleaned_data.get("text", "")).strip()
-        ]
-        if len(kept) < 2:
-            raise ValidationError("Give at least 2 options with text.")
-        correct = sum(1 for form in kept if form.cleaned_data.get("is_correct"))
-        if correct != 1:
-            raise ValidationError(f"Mark exactly one option as correct ({correct} are marked).")
+        validate_options(
+            [
+                (form.cleaned_data.get("text", ""), bool(form.cleaned_data.get("is_correct")))
+                for form in self.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            ]
+        )
 
     @transaction.atomic
     def save_existing_objects(self, commit: bool = True) -> list[Any]:
@@ -48,9 +38,7 @@ class ChoiceFormSet(BaseInlineFormSet):
                 self.delete_existing(form.instance, commit=True)
             else:
                 kept_forms.append(form)
-        Choice.objects.filter(pk__in=[form.instance.pk for form in kept_forms]).update(
-            is_correct=False, order=F("order") + PARKED_ORDER_OFFSET
-        )
+        Choice.objects.filter(pk__in=[form.instance.pk for form in kept_forms]).park()
         saved = []
         for form in kept_forms:
             if form.has_changed():

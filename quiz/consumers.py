@@ -1,15 +1,17 @@
-"""The self-paced quiz socket: parse a frame, call the service, send rendered fragments.
+"""The self-paced quiz socket: validate a frame, call the service, send rendered fragments.
 
 Protocol (what htmx's ws extension sends from the page's forms): a JSON object with
 ``action`` ("answer", "hint" or "next"), ``question`` and ``choice`` ids as strings,
 plus htmx's ``HEADERS`` and the form's CSRF field, both ignored (the Origin check
-guards the socket). Replies are HTML fragments swapped by id. Close code 4403: the
+guards the socket). The fields are checked by the same forms as the plain POSTs
+(quiz/forms.py). Replies are HTML fragments swapped by id. Close code 4403: the
 attempt is not this browser's.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +19,7 @@ from django.conf import settings
 
 from quiz import presenters, services
 from quiz.db import database_sync_to_async
+from quiz.forms import AnswerForm, QuestionForm
 from quiz.models import Attempt
 from quiz.sockets import GuardedConsumer
 
@@ -26,10 +29,15 @@ RESYNC_ERRORS = (services.AlreadyAnswered, services.NotCurrentQuestion, services
 
 
 class AttemptConsumer(GuardedConsumer):
+    attempt_id: uuid.UUID | None = None
+
     async def connect(self) -> None:
-        self.attempt_id = self.scope["url_route"]["kwargs"]["attempt_id"]
         await self.accept()
-        if not await self.owns_attempt():
+        try:
+            self.attempt_id = uuid.UUID(self.scope["url_route"]["kwargs"]["attempt_id"])
+        except ValueError:
+            self.attempt_id = None
+        if self.attempt_id is None or not await self.owns_attempt():
             await self.refuse(f"attempt {self.attempt_id} is not this browser's")
             return
         await self.send(text_data=presenters.render_socket_status("Live feedback connected"))
@@ -46,6 +54,7 @@ class AttemptConsumer(GuardedConsumer):
         return True
 
     def load_attempt(self) -> Attempt:
+        assert self.attempt_id is not None  # connect() closed the socket otherwise
         return services.get_owned_attempt(
             attempt_id=self.attempt_id,
             session_key=self.session_key(),
@@ -53,32 +62,32 @@ class AttemptConsumer(GuardedConsumer):
         )
 
     @database_sync_to_async
-    def handle(self, data: dict[str, Any]) -> str:
-        action = data.get("action")
+    def handle(self, frame: dict[str, Any]) -> str:
+        action = frame.get("action")
         attempt = self.load_attempt()
         render = self.fragments_renderer()
+        if action == "next":
+            return render(presenters.play_state(attempt))
+        if action == "hint":
+            question = QuestionForm(frame, attempt=attempt).validated()["question"]
+            services.show_hint(attempt=attempt, question=question)
+            return presenters.render_hint(question, attempt=attempt)
+        if action != "answer":
+            logger.warning("unknown action attempt=%s action=%r", attempt.pk, action)
+            return presenters.render_notice("Unknown action.")
+        answer = AnswerForm(frame, attempt=attempt).validated()
         try:
-            if action == "answer":
-                response = services.submit_answer(
-                    attempt=attempt,
-                    question_id=data.get("question", ""),
-                    choice_id=data.get("choice", ""),
-                )
-                if attempt.quiz.is_practice:
-                    return render(presenters.play_state(attempt, answered=response))
-                return render(presenters.play_state(attempt), status="Answer saved.")
-            if action == "hint":
-                question = services.show_hint(attempt=attempt, question_id=data.get("question", ""))
-                return presenters.render_hint(question, attempt=attempt)
-            if action == "next":
-                return render(presenters.play_state(attempt))
+            response = services.submit_answer(
+                attempt=attempt, question=answer["question"], choice=answer["choice"]
+            )
         except RESYNC_ERRORS as error:
             # The page is behind (another tab, a replayed frame): resynchronise it.
             logger.warning("answer refused attempt=%s reason=%s", attempt.pk, error.code)
-            answered = services.response_to(attempt=attempt, question_id=data.get("question"))
+            answered = services.response_to(attempt=attempt, question=answer["question"])
             return render(presenters.play_state(attempt, answered=answered), notice=error.message)
-        logger.warning("unknown action attempt=%s action=%r", attempt.pk, action)
-        return presenters.render_notice("Unknown action.")
+        if attempt.quiz.is_practice:
+            return render(presenters.play_state(attempt, answered=response))
+        return render(presenters.play_state(attempt), status="Answer saved.")
 
     def fragments_renderer(self) -> Callable[..., str]:
         # The forms in a fragment keep working without the socket, so they need

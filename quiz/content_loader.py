@@ -14,16 +14,16 @@ from typing import Any
 
 import yaml
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import Model
 
 from lessons.models import Lesson, Section
-from quiz.models import Choice, Question, Quiz
+from quiz.models import Choice, Question, Quiz, validate_options
 
 logger = logging.getLogger(__name__)
 
 CONTENT_DIR = Path(settings.BASE_DIR) / "content"
-PARKED_ORDER_OFFSET = 10_000
 
 
 class ContentError(ValueError):
@@ -131,11 +131,13 @@ def _load_quiz(lesson: Lesson, data: dict[str, Any], created: Counter[str]) -> Q
 
 
 def _load_choices(question: Question, choices: list[dict[str, Any]], created: Counter[str]) -> None:
-    if sum(1 for choice in choices if choice.get("correct")) != 1:
-        raise ContentError(f"{question}: exactly one choice must be correct.")
+    try:
+        validate_options([(c.get("text", ""), bool(c.get("correct"))) for c in choices])
+    except ValidationError as invalid:
+        raise ContentError(f"{question}: {invalid.messages[0]}") from None
     existing = {choice.order: choice for choice in question.choices.all()}
     # Park the current rows so a moved correct mark never collides mid-update.
-    question.choices.update(is_correct=False, order=F("order") + PARKED_ORDER_OFFSET)
+    question.choices.park()
     for order, choice_data in enumerate(choices, start=1):
         choice = existing.pop(order, None) or Choice(question=question)
         if choice.pk is None:

@@ -1,6 +1,12 @@
-"""The sockets' way into the ORM: `database_sync_to_async` that keeps its connection.
+"""The sockets' way into the ORM: `database_sync_to_async` that keeps its connection, and
+a consumer dispatch that does not close connections before every message.
 
-channels' version closes the calling thread's connections before and after every call,
+Both replace channels' own (channels/db.py `DatabaseSyncToAsync`, channels/consumer.py
+`AsyncConsumer.dispatch`), which call `close_old_connections` around every ORM call and
+before every message; tests/test_workarounds.py fails once channels stops doing that,
+and then this module can go.
+
+channels closes the calling thread's connections before and after every call,
 and before every message a consumer handles, whenever they are older than
 CONN_MAX_AGE. That stays 0 here, so that the HTTP side's request threads do not each
 hold a connection of their own (settings.py: Django's pool instead). The sockets'
@@ -18,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from asgiref.sync import SyncToAsync
+from channels.consumer import get_handler_name
 from django.db import connections
 
 
@@ -53,3 +60,15 @@ class SocketDatabaseSyncToAsync(SyncToAsync):
 
 # Used like channels' `database_sync_to_async`: as a decorator or a wrapper.
 database_sync_to_async = SocketDatabaseSyncToAsync
+
+
+class ConnectionKeepingDispatch:
+    """channels' dispatch without its `aclose_old_connections()`: a thread hop per
+    message, a thousand per broadcast to a room. Our ORM calls keep their connection and
+    drop it only when it broke (above)."""
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)

@@ -6,6 +6,9 @@ on each `receive()` and `group_send()`. A live room of N sockets receives N mess
 per broadcast, so the walks cost O(N^2): a third of the server's CPU at 1,000 players
 (docs/performance.md). Messages still expire after `expiry` seconds, give or take the
 interval.
+
+It overrides channels' private `InMemoryChannelLayer._clean_expired` (channels/layers.py);
+tests/test_workarounds.py fails if channels renames it or stops sweeping on every call.
 """
 
 from __future__ import annotations

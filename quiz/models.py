@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from string import ascii_uppercase
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -126,8 +127,37 @@ class Question(models.Model):
         return steps
 
     @property
+    def correct_choice(self) -> Choice | None:
+        """The one correct option (a constraint allows no second), from the prefetched
+        choices when they are."""
+        return next((c for c in self.choices.all() if c.is_correct), None)
+
+    @property
     def mistakes(self) -> list[str]:
         return [line.strip() for line in self.common_mistakes.splitlines() if line.strip()]
+
+
+MIN_OPTIONS = 2
+# Added to a choice's order while its question's choices are rewritten, so that
+# swapping two orders or moving the correct mark never trips a constraint mid-save.
+PARKED_ORDER_OFFSET = 10_000
+
+
+def validate_options(options: list[tuple[str, bool]]) -> None:
+    """A question's options as (text, is_correct): at least two with text, exactly one
+    correct. The database holds the second half too (one_correct_choice_per_question),
+    but only after the fact; the admin and the content loader ask here first."""
+    kept = [correct for text, correct in options if str(text).strip()]
+    if len(kept) < MIN_OPTIONS:
+        raise ValidationError(f"Give at least {MIN_OPTIONS} options with text.")
+    if (correct := sum(kept)) != 1:
+        raise ValidationError(f"Mark exactly one option as correct ({correct} are marked).")
+
+
+class ChoiceQuerySet(models.QuerySet["Choice"]):
+    def park(self) -> int:
+        """Move these choices out of the way (orders and the correct mark) before a rewrite."""
+        return self.update(is_correct=False, order=F("order") + PARKED_ORDER_OFFSET)
 
 
 class Choice(models.Model):
@@ -138,6 +168,8 @@ class Choice(models.Model):
     feedback = models.TextField(
         blank=True, help_text="Shown to a student who picks this option when it is wrong."
     )
+
+    objects = ChoiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["question", "order"]

@@ -33,7 +33,7 @@ class PlayState:
     def correct_choice(self) -> Choice | None:
         if not self.reveal or self.question is None:
             return None
-        return next((c for c in self.question.choices.all() if c.is_correct), None)
+        return self.question.correct_choice
 
     @property
     def chosen_choice(self) -> Choice | None:

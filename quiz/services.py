@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from quiz.ids import parse_pk
+from quiz import caches
 from quiz.models import Attempt, Choice, Question, Quiz, Response
 
 logger = logging.getLogger(__name__)
@@ -99,15 +99,11 @@ def with_scores(attempts: QuerySet[Attempt]) -> QuerySet[Attempt]:
     )
 
 
-def get_owned_attempt(*, attempt_id: object, session_key: str | None, user: Owner) -> Attempt:
-    try:
-        attempt_uuid = uuid.UUID(str(attempt_id))
-    except ValueError:
-        raise AttemptNotFound() from None
+def get_owned_attempt(*, attempt_id: uuid.UUID, session_key: str | None, user: Owner) -> Attempt:
     attempt = (
         attempts_owned_by(session_key=session_key, user=user)
         .select_related("quiz", "quiz__lesson")
-        .filter(pk=attempt_uuid)
+        .filter(pk=attempt_id)
         .first()
     )
     if attempt is None:
@@ -134,6 +130,9 @@ def _questions_at(quiz: Quiz, version: datetime) -> list[Question]:
     return questions
 
 
+caches.register("quiz.questions", _questions_at.cache_clear)
+
+
 def first_unanswered(attempt: Attempt) -> Question | None:
     return attempt.quiz.questions.exclude(responses__attempt=attempt).order_by("order").first()
 
@@ -158,8 +157,7 @@ def present_question(*, attempt: Attempt) -> Question | None:
     return question
 
 
-def show_hint(*, attempt: Attempt, question_id: object) -> Question:
-    question = _question_of(attempt, question_id)
+def show_hint(*, attempt: Attempt, question: Question) -> Question:
     if not attempt.quiz.is_practice or attempt.current_question_id != question.pk:
         raise HintUnavailable()
     if attempt.responses.filter(question=question).exists():
@@ -170,10 +168,9 @@ def show_hint(*, attempt: Attempt, question_id: object) -> Question:
     return question
 
 
-def submit_answer(*, attempt: Attempt, question_id: object, choice_id: object) -> Response:
-    """Grade and store one answer. Exactly one response per question, ever."""
-    question = _question_of(attempt, question_id)
-    choice = _choice_of(question, choice_id)
+def submit_answer(*, attempt: Attempt, question: Question, choice: Choice) -> Response:
+    """Grade and store one answer (an option of a question of this attempt's quiz, as
+    quiz.forms.AnswerForm checks). Exactly one response per question, ever."""
     try:
         with transaction.atomic():
             # The row lock serialises two sockets or tabs answering together.
@@ -220,28 +217,8 @@ def _time_taken_ms(shown_at: datetime, now: datetime) -> int:
     return int(taken.total_seconds() * 1000)
 
 
-def response_to(*, attempt: Attempt, question_id: object) -> Response | None:
-    if (pk := parse_pk(question_id)) is None:
-        return None
-    return attempt.responses.filter(question_id=pk).first()
-
-
-def _question_of(attempt: Attempt, question_id: object) -> Question:
-    if (pk := parse_pk(question_id)) is None:
-        raise UnknownQuestion()
-    question = attempt.quiz.questions.filter(pk=pk).first()
-    if question is None:
-        raise UnknownQuestion()
-    return question
-
-
-def _choice_of(question: Question, choice_id: object) -> Choice:
-    if (pk := parse_pk(choice_id)) is None:
-        raise UnknownChoice()
-    choice = question.choices.filter(pk=pk).first()
-    if choice is None:
-        raise UnknownChoice()
-    return choice
+def response_to(*, attempt: Attempt, question: Question) -> Response | None:
+    return attempt.responses.filter(question=question).first()
 
 
 # Results
@@ -274,7 +251,7 @@ class ReviewItem:
 
     @property
     def correct_choice(self) -> Choice | None:
-        return next((c for c in self.question.choices.all() if c.is_correct), None)
+        return self.question.correct_choice
 
 
 def review_of(attempt: Attempt) -> list[ReviewItem]:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from quiz import presenters, selectors, services
 from quiz.browser import session_key
+from quiz.forms import AnswerForm, QuestionForm
 from quiz.models import Attempt, Quiz
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,11 @@ def play(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
     attempt = _owned_attempt(request, attempt_id)
     answered = None
     if attempt.quiz.is_practice and "answered" in request.GET:
-        answered = services.response_to(attempt=attempt, question_id=request.GET["answered"])
+        feedback = QuestionForm({"question": request.GET["answered"]}, attempt=attempt)
+        if feedback.is_valid():
+            answered = services.response_to(
+                attempt=attempt, question=feedback.cleaned_data["question"]
+            )
     if attempt.is_finished and answered is None:
         return redirect(attempt.get_results_url())
     state = presenters.play_state(attempt, answered=answered)
@@ -72,10 +77,10 @@ def _feedback_on(attempt: Attempt, question_id: int) -> HttpResponse:
 @require_POST
 def answer(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
     attempt = _owned_attempt(request, attempt_id)
-    question_id = request.POST.get("question", "")
     try:
+        answer = AnswerForm(request.POST, attempt=attempt).validated()
         response = services.submit_answer(
-            attempt=attempt, question_id=question_id, choice_id=request.POST.get("choice", "")
+            attempt=attempt, question=answer["question"], choice=answer["choice"]
         )
     except services.QuizError as error:
         logger.warning("answer refused attempt=%s reason=%s", attempt.pk, error.code)
@@ -85,7 +90,7 @@ def answer(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
         if (
             isinstance(error, services.AlreadyAnswered)
             and attempt.quiz.is_practice
-            and (first := services.response_to(attempt=attempt, question_id=question_id))
+            and (first := services.response_to(attempt=attempt, question=answer["question"]))
         ):
             return _feedback_on(attempt, first.question_id)
         return redirect(attempt)
@@ -101,7 +106,8 @@ def answer(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
 def hint(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
     attempt = _owned_attempt(request, attempt_id)
     try:
-        services.show_hint(attempt=attempt, question_id=request.POST.get("question", ""))
+        question = QuestionForm(request.POST, attempt=attempt).validated()["question"]
+        services.show_hint(attempt=attempt, question=question)
     except services.QuizError as error:
         messages.error(request, error.message)
     return HttpResponseRedirect(reverse("quiz:play", args=[attempt.pk]) + "#hint")

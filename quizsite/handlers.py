@@ -10,6 +10,14 @@ WSGI (docs/performance.md). Here the middleware chain is the one WSGI runs, and 
 request signals, the chain and the view run together in one hand-off to a reused pool
 of threads. Requests still run side by side (a view waiting on I/O holds up only its own
 thread), and an async view still runs on the event loop.
+
+It stands in for Django's `ASGIHandler.__call__` and `handle` (django/core/handlers/
+asgi.py), calling the same `read_body`, `create_request`, `get_response` and
+`send_response`, and sets `response._handler_class` as Django's `run_get_response` does
+(the sender of `request_finished`). What it leaves out is Django's wait for
+`http.disconnect` while the view runs: for a sync view that wait cannot stop the
+thread anyway, and every view here is sync. tests/test_asgi_handler.py fails when
+Django stops handing off per middleware (then this module can go).
 """
 
 from __future__ import annotations

@@ -140,16 +140,18 @@ def start_daphne(port: int, log_path: Path, **extra_env: str) -> subprocess.Pope
 
 @pytest.fixture(autouse=True)
 def fresh_process_caches() -> None:
-    """Each test starts with the per-process caches a new server process has.
+    """Each test starts with the per-process caches a new server process has (quiz/caches.py).
 
     They are keyed by primary key and version, which never repeat in production; a test
     database rolled back after each test hands the same primary keys out again, and
     the next test would be shown another test's live session.
     """
-    from live import consumers, presenters
+    from django.core.cache import caches as django_caches
 
-    presenters.snapshots.clear()
-    consumers._recent_versions.clear()
+    from quiz import caches
+
+    caches.clear_all()
+    django_caches["fragments"].clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

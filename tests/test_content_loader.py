@@ -188,7 +188,7 @@ def test_a_file_with_two_correct_choices_is_refused_with_a_command_error(
     question = seed_question(data, PRACTICE, 3)
     question["choices"][0]["correct"] = True  # B stays correct too
 
-    with pytest.raises(CommandError, match="exactly one choice must be correct"):
+    with pytest.raises(CommandError, match="Mark exactly one option as correct"):
         call_command("load_content", str(write_copy(data, tmp_path)), verbosity=0)
 
 
@@ -199,7 +199,7 @@ def test_a_file_with_no_correct_choice_is_refused_with_a_command_error(
     for choice in seed_question(data, PRACTICE, 3)["choices"]:
         choice["correct"] = False
 
-    with pytest.raises(CommandError, match="exactly one choice must be correct"):
+    with pytest.raises(CommandError, match="Mark exactly one option as correct"):
         call_command("load_content", str(write_copy(data, tmp_path)), verbosity=0)
 
 

@@ -67,7 +67,7 @@ async def test_a_live_socket_with_a_crafted_version(
         session = live.create_session(quiz=test_quiz, host=host)
         store = SessionStore()
         store.create()
-        live.join(code=session.join_code, nickname="Ada", session_key=store.session_key)
+        live.join(session=session, nickname="Ada", session_key=store.session_key)
         return session, store.session_key
 
     session, key = await sync_to_async(open_room)()

@@ -66,9 +66,7 @@ def test_two_simultaneous_answers_to_one_question_store_one_response(
 
         outcomes = race(
             *[
-                partial(
-                    services.submit_answer, attempt=attempt, question_id=question.pk, choice_id=c.pk
-                )
+                partial(services.submit_answer, attempt=attempt, question=question, choice=c)
                 for c in (right, wrong)
             ]
         )
@@ -88,7 +86,7 @@ def test_two_simultaneous_live_answers_of_one_player_score_once(test_quiz: Quiz)
         store = SessionStore()
         store.create()
         player = live.join(
-            code=session.join_code, nickname=f"Ada{round_number}", session_key=store.session_key
+            session=session, nickname=f"Ada{round_number}", session_key=store.session_key
         )
         session = live.advance(session=session, actor=host)
         correct = session.current_question.choices.get(is_correct=True)

@@ -172,7 +172,7 @@ async def test_a_live_socket_redraws_a_change_whose_announcement_was_lost(
         session = live.create_session(quiz=test_quiz, host=host)
         store = SessionStore()
         store.create()
-        live.join(code=session.join_code, nickname="Ada", session_key=store.session_key)
+        live.join(session=session, nickname="Ada", session_key=store.session_key)
         return host, session, store.session_key
 
     host, session, key = await sync_to_async(prepare)()

@@ -173,7 +173,7 @@ def fuzz_room(test_quiz: Quiz, practice_quiz: Quiz) -> dict[str, Any]:
     store = SessionStore()
     store["player"] = True
     store.save()
-    player = live.join(code=session.join_code, nickname="Ada", session_key=store.session_key)
+    player = live.join(session=session, nickname="Ada", session_key=store.session_key)
     session = live.advance(session=session, actor=staff)
     current = session.current_question
     foreign = practice_quiz.questions.first()

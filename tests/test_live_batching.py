@@ -21,6 +21,7 @@ from django.utils import timezone
 from live import batching, services
 from live.models import LiveAnswer, LiveSession, Player
 from quiz.models import Choice, Question, Quiz
+from tests.factories import join
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -31,10 +32,6 @@ pytestmark = [
 @pytest.fixture
 def live(test_quiz: Quiz, teacher: AbstractBaseUser) -> LiveSession:
     return services.create_session(quiz=test_quiz, host=teacher, speed_scoring=False)
-
-
-def join(session: LiveSession, nickname: str) -> Player:
-    return services.join(code=session.join_code, nickname=nickname, session_key=f"key-{nickname}")
 
 
 def open_first_question(session: LiveSession, teacher: AbstractBaseUser) -> Question:
@@ -48,7 +45,7 @@ def choices(question: Question) -> tuple[Choice, Choice]:
     return right, wrong
 
 
-def request(player: Player, question: object, choice: object) -> services.AnswerRequest:
+def request(player: Player, question: int, choice: int) -> services.AnswerRequest:
     return services.AnswerRequest(player.pk, question, choice, timezone.now())
 
 
@@ -68,13 +65,13 @@ def test_each_answer_in_a_batch_is_judged_on_its_own(
             request(bob, question.pk, wrong.pk),
             request(ada, question.pk, wrong.pk),  # Ada again, in the same batch
             request(cy, question.pk, other_question.choices.first().pk),
-            request(dee, "x", right.pk),
+            request(dee, question.pk, 2**62),  # no option has that id
             request(eve, question.pk, right.pk),
             request(cy, question.pk, right.pk),  # Cy's refusal did not use up her answer
         ],
     )
 
-    ada_result, bob_result, again, foreign, unreadable, kicked, cy_result = results
+    ada_result, bob_result, again, foreign, no_option, kicked, cy_result = results
     assert isinstance(ada_result, services.AnswerOutcome)
     assert ada_result.answer.is_correct
     assert ada_result.player.score == 1000
@@ -84,7 +81,8 @@ def test_each_answer_in_a_batch_is_judged_on_its_own(
     assert "first answer counts" in again.message
     assert isinstance(foreign, services.AnswerRefused)
     assert "this question's options" in foreign.message
-    assert isinstance(unreadable, services.AnswerRefused)
+    assert isinstance(no_option, services.AnswerRefused)
+    assert "this question's options" in no_option.message
     assert isinstance(kicked, services.Kicked)
     assert isinstance(cy_result, services.AnswerOutcome)
     stored = sorted(

@@ -27,13 +27,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.sessions.backends.db import SessionStore
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from live import broadcast, presenters, services
+from live import services
 from live.consumers import LivePlayerConsumer
 from live.models import LiveAnswer, LiveSession, Player
+from quiz import caches
 from quiz.models import Quiz
+from tests.factories import join
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -108,7 +111,7 @@ def new_browser_session() -> str:
 
 def seat(session: LiveSession, nickname: str) -> Seat:
     key = new_browser_session()
-    player = services.join(code=session.join_code, nickname=nickname, session_key=key)
+    player = join(session, nickname, key)
     return Seat(pk=player.pk, nickname=player.nickname, cookie=key)
 
 
@@ -316,7 +319,7 @@ async def test_the_host_sees_a_player_join_while_watching_the_lobby(
 ) -> None:
     async with socket(application, host_path(live), host_cookie, greeting="players joined") as host:
         player = await database_sync_to_async(seat)(live, "Cy")
-        await broadcast.joined(await stored(live))  # what the join view announces
+        # No announcement by hand: joining announces itself to the host screen.
         lobby = await read_until(host, "1</strong> player joined")
 
     assert player.nickname in lobby
@@ -595,10 +598,12 @@ def lobby_with_ada(quiz: Quiz, teacher: AbstractBaseUser) -> tuple[LiveSession, 
 
 
 def start_a_question_closing_soon(session: LiveSession, teacher: AbstractBaseUser) -> LiveSession:
-    session = services.advance(session=session, actor=teacher)
-    LiveSession.objects.filter(pk=session.pk).update(
-        question_deadline=timezone.now() + timedelta(seconds=0.3)
-    )
+    # One transaction: the start is announced once the short deadline is in it too.
+    with transaction.atomic():
+        session = services.advance(session=session, actor=teacher)
+        LiveSession.objects.filter(pk=session.pk).update(
+            question_deadline=timezone.now() + timedelta(seconds=0.3)
+        )
     return LiveSession.objects.get(pk=session.pk)
 
 
@@ -624,8 +629,8 @@ async def test_a_question_started_while_the_player_watched_closes_without_the_ho
     settings.LIVE_HEARTBEAT_SECONDS = 0.2
     session, ada = await database_sync_to_async(lobby_with_ada)(test_quiz, teacher)
     async with socket(application, play_path(session), ada.cookie, greeting="You're in") as player:
-        started = await database_sync_to_async(start_a_question_closing_soon)(session, teacher)
-        await broadcast.changed(started)  # then the host screen closes: no host socket
+        # The start announces itself; no host screen watches the clock.
+        await database_sync_to_async(start_a_question_closing_soon)(session, teacher)
         await read_until(player, "Question 1")
         view = await read_until(player, "Time's up")
 
@@ -636,7 +641,7 @@ async def test_a_question_started_while_the_player_watched_closes_without_the_ho
 
 
 @pytest.mark.usefixtures("question_open")
-@pytest.mark.parametrize("action", services.HOST_ACTIONS)
+@pytest.mark.parametrize("action", services.HostAction.values)
 async def test_a_player_sending_a_host_action_is_told_only_the_host_can(
     application: Any, live: LiveSession, ada: Seat, action: str
 ) -> None:
@@ -847,7 +852,7 @@ async def test_a_player_reconnecting_to_another_server_process_sees_the_same_sco
         await read_until(player, "Answer locked in")
     points = await score_of(ada)
 
-    presenters.snapshots.clear()  # what a fresh server process starts with
+    caches.clear_all()  # what a fresh server process starts with
     async with socket(application, play_path(live), ada.cookie) as again:
         view = await read_until(again, "Answer locked in")
 

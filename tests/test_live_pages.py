@@ -24,7 +24,7 @@ def open_room(quiz: Quiz) -> tuple[Any, LiveSession, str]:
     session = live.create_session(quiz=quiz, host=host)
     store = SessionStore()
     store.create()
-    live.join(code=session.join_code, nickname="Ada", session_key=store.session_key)
+    live.join(session=session, nickname="Ada", session_key=store.session_key)
     return host, session, store.session_key
 
 

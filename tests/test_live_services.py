@@ -20,6 +20,14 @@ from django.utils import timezone
 from live import scoring, services
 from live.models import LiveAnswer, LiveSession, Player
 from quiz.models import Choice, Question, Quiz
+from tests.factories import (
+    correct_choice,
+    host_action,
+    join,
+    join_by_code,
+    live_answer,
+    wrong_choice,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,26 +41,12 @@ def questions(session: LiveSession) -> list[Question]:
     return list(session.quiz.questions.order_by("order"))
 
 
-def correct_choice(question: Question) -> Choice:
-    return question.choices.get(is_correct=True)
-
-
-def wrong_choice(question: Question) -> Choice:
-    return question.choices.filter(is_correct=False).order_by("order").first()
-
-
 def fresh(session: LiveSession) -> LiveSession:
     return LiveSession.objects.get(pk=session.pk)
 
 
 def reload(player: Player) -> Player:
     return Player.objects.get(pk=player.pk)
-
-
-def join(session: LiveSession, nickname: str, session_key: str | None = None) -> Player:
-    return services.join(
-        code=session.join_code, nickname=nickname, session_key=session_key or f"key-{nickname}"
-    )
 
 
 def opened_seconds_ago(session: LiveSession, seconds: float) -> datetime:
@@ -197,14 +191,14 @@ def test_a_quiz_without_questions_cannot_go_live(
 
 
 def test_joining_creates_a_player_with_no_score(live: LiveSession) -> None:
-    player = services.join(code=live.join_code, nickname="Ada", session_key="browser-1")
+    player = join_by_code(code=live.join_code, nickname="Ada", session_key="browser-1")
     assert player.session == live
     assert (player.nickname, player.score, player.streak, player.kicked) == ("Ada", 0, 0, False)
     assert player.session_key == "browser-1"
 
 
 def test_the_join_code_may_come_with_surrounding_spaces(live: LiveSession) -> None:
-    player = services.join(code=f"  {live.join_code} ", nickname="Ada", session_key="b")
+    player = join_by_code(code=f"  {live.join_code} ", nickname="Ada", session_key="b")
     assert player.session == live
 
 
@@ -218,7 +212,7 @@ def test_a_nickname_is_trimmed_and_its_inner_whitespace_collapsed(live: LiveSess
 )
 def test_a_blank_nickname_is_refused(live: LiveSession, nickname: str | None) -> None:
     with pytest.raises(services.NicknameInvalid):
-        services.join(code=live.join_code, nickname=nickname, session_key="b")
+        join_by_code(code=live.join_code, nickname=nickname, session_key="b")
     assert not Player.objects.exists()
 
 
@@ -234,7 +228,7 @@ def test_a_nickname_over_24_characters_is_refused(live: LiveSession) -> None:
 
 def test_the_length_limit_applies_after_collapsing_whitespace(live: LiveSession) -> None:
     spaced = "  Ada" + " " * 30 + "Lovelace  "
-    player = services.join(code=live.join_code, nickname=spaced, session_key="b")
+    player = join_by_code(code=live.join_code, nickname=spaced, session_key="b")
     assert player.nickname == "Ada Lovelace"
 
 
@@ -269,7 +263,7 @@ def test_a_nickname_taken_in_any_case_is_refused(
     live: LiveSession, ada: Player, taken: str
 ) -> None:
     with pytest.raises(services.NicknameInvalid, match="taken"):
-        services.join(code=live.join_code, nickname=taken, session_key="another-browser")
+        join_by_code(code=live.join_code, nickname=taken, session_key="another-browser")
     assert live.players.count() == 1
 
 
@@ -291,7 +285,7 @@ def test_accents_and_other_scripts_are_kept(live: LiveSession) -> None:
     ]
     for index, name in enumerate(names):
         assert (
-            services.join(code=live.join_code, nickname=name, session_key=f"b{index}").nickname
+            join_by_code(code=live.join_code, nickname=name, session_key=f"b{index}").nickname
             == name
         )
 
@@ -310,7 +304,7 @@ def test_the_same_nickname_may_play_in_another_session(
 
 
 def test_the_same_browser_rejoins_as_the_same_player(live: LiveSession, ada: Player) -> None:
-    again = services.join(code=live.join_code, nickname="Someone else", session_key="key-Ada")
+    again = join_by_code(code=live.join_code, nickname="Someone else", session_key="key-Ada")
     assert again.pk == ada.pk
     assert again.nickname == "Ada"
     assert live.players.count() == 1
@@ -320,7 +314,7 @@ def test_a_rejoining_browser_keeps_its_score(
     live: LiveSession, ada: Player, question_open: LiveSession
 ) -> None:
     scored = answer_correctly(ada, live).player.score
-    again = services.join(code=live.join_code, nickname="Ada", session_key="key-Ada")
+    again = join_by_code(code=live.join_code, nickname="Ada", session_key="key-Ada")
     assert (again.pk, again.score) == (ada.pk, scored)
 
 
@@ -329,7 +323,7 @@ def test_a_kicked_player_cannot_rejoin_from_the_same_browser(
 ) -> None:
     services.kick(session=live, actor=teacher, player_id=ada.pk)
     with pytest.raises(services.Kicked):
-        services.join(code=live.join_code, nickname="Ada again", session_key="key-Ada")
+        join_by_code(code=live.join_code, nickname="Ada again", session_key="key-Ada")
 
 
 def test_nobody_joins_a_session_that_has_shown_its_podium(
@@ -364,13 +358,13 @@ def test_a_player_may_join_late_while_a_question_is_open(
 )
 def test_a_garbage_join_code_is_not_found(live: LiveSession, code: object) -> None:
     with pytest.raises(services.SessionNotFound):
-        services.join(code=code, nickname="Ada", session_key="b")
+        join_by_code(code=code, nickname="Ada", session_key="b")
 
 
 def test_an_unknown_join_code_is_not_found(live: LiveSession) -> None:
     unknown = "000000" if live.join_code != "000000" else "000001"
     with pytest.raises(services.SessionNotFound):
-        services.join(code=unknown, nickname="Ada", session_key="b")
+        join_by_code(code=unknown, nickname="Ada", session_key="b")
 
 
 # The state machine
@@ -495,7 +489,7 @@ def test_ending_twice_changes_nothing_the_second_time(
 def test_the_host_acts_from_the_lobby(
     live: LiveSession, teacher: AbstractBaseUser, action: str, state_after: str
 ) -> None:
-    session = services.perform_host_action(session=live, actor=teacher, action=action)
+    session = host_action(session=live, actor=teacher, action=action)
     assert session.state == state_after
     assert fresh(live).state == state_after
 
@@ -503,12 +497,9 @@ def test_the_host_acts_from_the_lobby(
 def test_the_host_reveals_and_moves_on_through_perform_host_action(
     live: LiveSession, teacher: AbstractBaseUser
 ) -> None:
-    services.perform_host_action(session=live, actor=teacher, action="start")
-    assert (
-        services.perform_host_action(session=live, actor=teacher, action="reveal").state
-        == State.REVEAL
-    )
-    moved = services.perform_host_action(session=live, actor=teacher, action="next")
+    host_action(session=live, actor=teacher, action="start")
+    assert host_action(session=live, actor=teacher, action="reveal").state == State.REVEAL
+    moved = host_action(session=live, actor=teacher, action="next")
     assert moved.state == State.QUESTION
     assert moved.current_question_id == questions(live)[1].pk
 
@@ -517,9 +508,7 @@ def test_the_host_kicks_a_player_through_perform_host_action(
     live: LiveSession, teacher: AbstractBaseUser, ada: Player
 ) -> None:
     version = fresh(live).version
-    session = services.perform_host_action(
-        session=live, actor=teacher, action="kick", player_id=str(ada.pk)
-    )
+    session = host_action(session=live, actor=teacher, action="kick", player_id=str(ada.pk))
     assert reload(ada).kicked
     assert session.version == version + 1
 
@@ -529,9 +518,7 @@ def test_kicking_someone_who_is_not_a_player_is_refused(
     live: LiveSession, teacher: AbstractBaseUser, ada: Player, player_id: object
 ) -> None:
     with pytest.raises(services.LiveError, match="not in this session"):
-        services.perform_host_action(
-            session=live, actor=teacher, action="kick", player_id=player_id
-        )
+        host_action(session=live, actor=teacher, action="kick", player_id=player_id)
     assert not reload(ada).kicked
 
 
@@ -541,9 +528,7 @@ def test_kicking_a_player_of_another_session_is_refused(
     other = services.create_session(quiz=test_quiz, host=teacher)
     stranger = join(other, "Stranger")
     with pytest.raises(services.LiveError, match="not in this session"):
-        services.perform_host_action(
-            session=live, actor=teacher, action="kick", player_id=stranger.pk
-        )
+        host_action(session=live, actor=teacher, action="kick", player_id=stranger.pk)
     assert not reload(stranger).kicked
 
 
@@ -552,7 +537,7 @@ def test_an_unknown_host_action_is_refused(
     live: LiveSession, teacher: AbstractBaseUser, action: object
 ) -> None:
     with pytest.raises(services.LiveError, match="Unknown host action"):
-        services.perform_host_action(session=live, actor=teacher, action=action)
+        host_action(session=live, actor=teacher, action=action)
     assert fresh(live).state == State.LOBBY
 
 
@@ -565,7 +550,7 @@ def _prepare(session: LiveSession, teacher: AbstractBaseUser, action: str) -> No
         services.reveal(session=session, actor=teacher)
 
 
-@pytest.mark.parametrize("action", services.HOST_ACTIONS)
+@pytest.mark.parametrize("action", services.HostAction.values)
 @pytest.mark.parametrize("who", ["student", "anonymous", "nobody"])
 def test_only_staff_may_perform_any_host_action(
     live: LiveSession, student: AbstractBaseUser, ada: Player, action: str, who: str
@@ -574,7 +559,7 @@ def test_only_staff_may_perform_any_host_action(
     _prepare(live, live.host, action)
     before = fresh(live)
     with pytest.raises(services.NotAllowed) as refused:
-        services.perform_host_action(session=live, actor=actor, action=action, player_id=ada.pk)
+        host_action(session=live, actor=actor, action=action, player_id=ada.pk)
     assert refused.value.message == "Only the session's host can do that."
     after = fresh(live)
     assert (after.state, after.version, after.current_question_id, after.ended_at) == (
@@ -805,7 +790,7 @@ def test_an_unreadable_answer_is_refused(
     choice_id: object,
 ) -> None:
     with pytest.raises(services.AnswerRefused):
-        services.submit_answer(player=ada, question_id=question_id, choice_id=choice_id)
+        live_answer(player=ada, question_id=question_id, choice_id=choice_id)
     assert not LiveAnswer.objects.exists()
 
 

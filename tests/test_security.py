@@ -48,7 +48,7 @@ def room(test_quiz: Quiz, staff: Any) -> dict[str, Any]:
     store = SessionStore()
     store.create()
     player = live.join(
-        code=session.join_code, nickname="<script>alert()</script>", session_key=store.session_key
+        session=session, nickname="<script>alert()</script>", session_key=store.session_key
     )
     return {"session": session, "player": player, "player_key": store.session_key}
 

@@ -1,0 +1,105 @@
+"""Test data and actions, made the way users make them: through the same forms and
+services the views and consumers call. Shared by the test modules instead of each
+keeping its own copy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.sessions.backends.db import SessionStore
+
+from live import services as live_services
+from live.forms import HostActionForm, JoinForm, LiveAnswerForm
+from live.models import LiveSession, Player
+from quiz import services
+from quiz.forms import AnswerForm, QuestionForm
+from quiz.models import Attempt, Choice, Question, Quiz, Response
+
+
+def correct_choice(question: Question) -> Choice:
+    return question.choices.get(is_correct=True)
+
+
+def wrong_choice(question: Question) -> Choice:
+    return question.choices.filter(is_correct=False).order_by("order").first()
+
+
+def ordered_questions(quiz: Quiz) -> list[Question]:
+    return list(quiz.questions.order_by("order"))
+
+
+def new_session_key() -> str:
+    """A saved Django session: the browser a student or a player is."""
+    session = SessionStore()
+    session["student"] = True
+    session.save()
+    assert session.session_key
+    return session.session_key
+
+
+def instructor(username: str = "teacher") -> AbstractBaseUser:
+    return get_user_model().objects.create_user(username, is_staff=True)
+
+
+# Self-paced
+
+
+def submit(*, attempt: Attempt, question_id: object, choice_id: object) -> Response:
+    """An answer as a form or a frame sends it: ids, checked by AnswerForm first."""
+    answer = AnswerForm({"question": question_id, "choice": choice_id}, attempt=attempt)
+    cleaned = answer.validated()
+    return services.submit_answer(
+        attempt=attempt, question=cleaned["question"], choice=cleaned["choice"]
+    )
+
+
+def show_hint(*, attempt: Attempt, question_id: object) -> Question:
+    question = QuestionForm({"question": question_id}, attempt=attempt).validated()["question"]
+    return services.show_hint(attempt=attempt, question=question)
+
+
+def answer(attempt: Attempt, question: Question, choice: Choice) -> Response:
+    services.present_question(attempt=attempt)
+    return submit(attempt=attempt, question_id=question.pk, choice_id=choice.pk)
+
+
+def answer_all(attempt: Attempt, *, correctly: bool = True) -> None:
+    for question in ordered_questions(attempt.quiz):
+        answer(attempt, question, correct_choice(question) if correctly else wrong_choice(question))
+
+
+# Live
+
+
+def join_by_code(*, code: object, nickname: object, session_key: str) -> Player:
+    """What the join page does with a code and a nickname."""
+    joining = JoinForm({"code": code, "nickname": nickname}).validated()
+    return live_services.join(
+        session=joining["code"], nickname=joining["nickname"], session_key=session_key
+    )
+
+
+def join(session: LiveSession, nickname: str, session_key: str | None = None) -> Player:
+    return join_by_code(
+        code=session.join_code, nickname=nickname, session_key=session_key or f"key-{nickname}"
+    )
+
+
+def live_answer(*, player: Player, question_id: object, choice_id: object) -> Any:
+    """A player's answer as a form or a frame sends it."""
+    cleaned = LiveAnswerForm({"question": question_id, "choice": choice_id}).validated()
+    return live_services.submit_answer(
+        player=player, question_id=cleaned["question"], choice_id=cleaned["choice"]
+    )
+
+
+def host_action(
+    *, session: LiveSession, actor: Any, action: object, player_id: object = None
+) -> LiveSession:
+    """A host's button as a form or a frame sends it."""
+    cleaned = HostActionForm({"action": action, "player": player_id}).validated()
+    return live_services.perform_host_action(
+        session=session, actor=actor, action=cleaned["action"], player_id=cleaned["player"]
+    )
