@@ -48,10 +48,10 @@ run: content
 	$(BIN)/daphne -b $(HOST) -p $(PORT) --websocket_connect_timeout 30 quizsite.asgi:application
 
 run-scaled: content
-	$(BIN)/python -m quizsite.scaled --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	$(BIN)/python -m deploy.scaled --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 run-split: content
-	$(BIN)/python -m quizsite.scaled --host $(HOST) --port $(PORT) --workers $(WORKERS) --page-workers $(PAGE_WORKERS) --page-cache $(PAGE_CACHE)
+	$(BIN)/python -m deploy.scaled --host $(HOST) --port $(PORT) --workers $(WORKERS) --page-workers $(PAGE_WORKERS) --page-cache $(PAGE_CACHE)
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser

@@ -436,7 +436,7 @@ class PortTaken(Exception):
 
 @dataclass
 class Server:
-    """One server command (Daphne, quizsite.scaled, gunicorn) and its process tree."""
+    """One server command (Daphne, deploy.scaled, gunicorn) and its process tree."""
 
     name: str
     command: list[str]
@@ -593,7 +593,7 @@ def scaled(
     command = [
         PYTHON,
         "-m",
-        "quizsite.scaled",
+        "deploy.scaled",
         "--host",
         "127.0.0.1",
         "--port",

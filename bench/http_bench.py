@@ -13,7 +13,7 @@ CONN_MAX_AGE=0, the README's
 default and what Django's docs require under ASGI):
 
   daphne-1            quizsite.asgi on one Daphne process
-  daphne-scaled-2     `python -m quizsite.scaled --workers 2` (two Daphne processes)
+  daphne-scaled-2     `python -m deploy.scaled --workers 2` (two Daphne processes)
   split-2             `make run-split`: nginx sends the pages to gunicorn (2 sync workers)
                       and /ws/ to 2 Daphne processes; needs nginx, left out without it.
                       nginx shares a page among visitors without cookies for a second
@@ -55,7 +55,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import common, profile_report
-from quizsite.scaled import find_nginx
+from deploy.scaled import find_nginx
 
 PAGES = {
     "lesson": ("/lessons/asgi-vs-wsgi/", "ASGI vs WSGI"),

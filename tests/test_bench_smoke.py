@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from bench import common
-from quizsite.scaled import find_nginx
+from deploy.scaled import find_nginx
 from tests.conftest import IN_CI, ROOT, require
 
 RUN_TIMEOUT = 150  # seconds per script; together they take well under a minute

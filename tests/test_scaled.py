@@ -1,4 +1,4 @@
-"""`make run-scaled` (quizsite/scaled.py) spreads connections evenly over its processes."""
+"""`make run-scaled` (deploy/scaled.py) spreads connections evenly over its processes."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from quizsite.scaled import find_nginx, listening_sockets, nginx_config
+from deploy.scaled import find_nginx, listening_sockets, nginx_config
 from tests.cluster import REDIS_URL, redis_reachable
 from tests.conftest import ROOT, free_port, require, wait_for_port
 
@@ -38,7 +38,7 @@ def test_each_worker_gets_a_socket_of_its_own_on_the_same_port() -> None:
 
 
 def scaled_env(tmp_path: Path) -> dict[str, str]:
-    """What quizsite.scaled needs to start: Redis, and a database it never opens here."""
+    """What deploy.scaled needs to start: Redis, and a database it never opens here."""
     return {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
@@ -54,7 +54,7 @@ def two_workers(artifacts_dir: Path, tmp_path: Path) -> Iterator[tuple[int, list
     env = {**scaled_env(tmp_path), "ALLOWED_HOSTS": "127.0.0.1"}
     with (artifacts_dir / "scaled.log").open("ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "quizsite.scaled", "--port", str(port), "--workers", "2"],
+            [sys.executable, "-m", "deploy.scaled", "--port", str(port), "--workers", "2"],
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -121,7 +121,7 @@ def test_a_port_already_taken_stops_it_with_an_error_instead_of_retrying_forever
             [
                 sys.executable,
                 "-m",
-                "quizsite.scaled",
+                "deploy.scaled",
                 "--port",
                 str(port),
                 "--workers",
@@ -154,7 +154,7 @@ def test_killing_the_launcher_stops_every_server_it_started(
             [
                 sys.executable,
                 "-m",
-                "quizsite.scaled",
+                "deploy.scaled",
                 "--port",
                 str(port),
                 "--workers",
@@ -171,7 +171,7 @@ def test_killing_the_launcher_stops_every_server_it_started(
     try:
         deadline = time.monotonic() + 60
         while len(servers := psutil.Process(launcher.pid).children(recursive=True)) < expected:
-            assert launcher.poll() is None, "quizsite.scaled exited; see scaled-killed.log"
+            assert launcher.poll() is None, "deploy.scaled exited; see scaled-killed.log"
             assert time.monotonic() < deadline, f"only {len(servers)} servers started"
             time.sleep(0.2)
         names = {server.pid: " ".join(server.cmdline()[:3]) for server in servers}

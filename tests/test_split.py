@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from quizsite.scaled import find_nginx
+from deploy.scaled import find_nginx
 from tests.cluster import Cluster, running_cluster
 from tests.conftest import ROOT, free_port, require
 from tests.wsclient import Socket
@@ -39,7 +39,7 @@ def wait_until_served(url: str, process: subprocess.Popen[bytes], timeout: float
     """nginx answers before its upstreams do: wait for a page from gunicorn."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        assert process.poll() is None, "quizsite.scaled exited; see its log in the artifacts"
+        assert process.poll() is None, "deploy.scaled exited; see its log in the artifacts"
         try:
             if httpx.get(url, timeout=2).status_code == 200:
                 return
@@ -59,7 +59,7 @@ def site(artifacts_dir: Path) -> Iterator[Site]:
                 [
                     sys.executable,
                     "-m",
-                    "quizsite.scaled",
+                    "deploy.scaled",
                     "--port",
                     str(port),
                     "--workers",

@@ -40,7 +40,7 @@ from pathlib import Path
 from string import Template
 from types import FrameType
 
-logger = logging.getLogger("quizsite.scaled")
+logger = logging.getLogger("deploy.scaled")
 
 # A process that exits sooner than this after starting has a problem that starting it
 # again will not fix (a port taken, settings that do not load): stop everything.
@@ -69,50 +69,7 @@ class NginxTemplate(Template):
 
 
 # Local and plain HTTP; docs/deploy.md has the production version with TLS.
-NGINX_CONF = NginxTemplate("""\
-daemon off;
-worker_processes 1;
-pid @prefix/nginx.pid;
-error_log stderr warn;
-events { worker_connections 8192; }
-http {
-    access_log off;
-    client_body_temp_path @prefix/client_body;
-    proxy_temp_path @prefix/proxy;
-    fastcgi_temp_path @prefix/fastcgi;
-    uwsgi_temp_path @prefix/uwsgi;
-    scgi_temp_path @prefix/scgi;
-    map $http_upgrade $connection_upgrade {
-        default upgrade;
-        ''      close;
-    }
-@cache_path
-    upstream pages { server 127.0.0.1:@pages_port; }
-    upstream sockets { server 127.0.0.1:@sockets_port; }
-    server_tokens off;
-    server {
-        listen @listen;
-        proxy_pass_header Server;   # which server answered: gunicorn or Daphne
-        location / {
-            proxy_pass http://pages;
-            proxy_set_header Host $http_host;
-            # Replaced, never passed on: rate limits key on it (BEHIND_PROXY=1).
-            proxy_set_header X-Real-IP $remote_addr;
-@page_cache
-        }
-        location /ws/ {
-            proxy_pass http://sockets;
-            proxy_http_version 1.1;
-            # A location that sets a header inherits none: all of them again.
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Real-IP $remote_addr;
-            proxy_set_header Upgrade $http_upgrade;
-            proxy_set_header Connection $connection_upgrade;
-            proxy_read_timeout 1h;  # a class lasts longer than nginx's 60 s default
-        }
-    }
-}
-""")
+NGINX_CONF = NginxTemplate((Path(__file__).parent / "nginx-split.conf").read_text())
 
 
 # A page is shared only where it is the same for everyone: a request with no cookie (no
