@@ -24,7 +24,7 @@ class AsyncWhiteNoiseMiddleware(WhiteNoiseMiddleware):
         super().__init__(get_response, **kwargs)
         markcoroutinefunction(self)
 
-    async def __call__(self, request: Any) -> Any:  # type: ignore[override]
+    async def __call__(self, request: Any) -> Any:
         if self.autorefresh:
             static_file = await sync_to_async(self.find_file)(request.path_info)
         else:

@@ -210,7 +210,7 @@ def summary_ms(seconds: Sequence[float]) -> dict[str, Any]:
     }
 
 
-def ratio(value: float | None, baseline: float | None) -> float | None:
+def ratio(value: float | None, baseline: Any) -> float | None:
     if value is None or not baseline:
         return None
     return round(value / baseline, 2)
@@ -447,6 +447,7 @@ class Server:
     ready_marker: str = "Listening on"
     process: subprocess.Popen[bytes] | None = None
     profilers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    cwd: Path = ROOT  # the checkout whose code the server runs
 
     def start(self, timeout: float = 60) -> Server:
         for attempt in range(3):
@@ -464,7 +465,7 @@ class Server:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             self.command,
-            cwd=ROOT,
+            cwd=self.cwd,
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -571,6 +572,18 @@ class Server:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
+
+
+def in_tree(server: Server, tree: Path) -> Server:
+    """The same server run from another checkout (same venv, same database): an earlier
+    commit measured beside this one in one run. Before deploy/ existed the launcher was
+    quizsite/scaled.py."""
+    server.cwd = tree
+    if not (tree / "deploy" / "scaled.py").exists():
+        server.command = [
+            "quizsite.scaled" if part == "deploy.scaled" else part for part in server.command
+        ]
+    return server
 
 
 def daphne(name: str, app: str, env: dict[str, str], log_dir: Path) -> Server:

@@ -78,6 +78,7 @@ CONFIG_SPECS: dict[str, tuple[str, str, dict[str, str]]] = {
     "gunicorn-wsgi-2-nopool": ("gunicorn", "quizsite.wsgi:application", {"DATABASE_POOL": "0"}),
     "daphne-1-async-static": ("daphne", "quizsite.asgi:application", {"BENCH_ASYNC_STATIC": "1"}),
     "daphne-scaled-2-async-static": ("scaled", "", {"BENCH_ASYNC_STATIC": "1"}),
+    "daphne-1-django-handler": ("daphne", "bench.django_asgi:application", {}),
     "hello-asgi": ("daphne", "bench.hello_asgi:application", {}),
     "hello-wsgi-2": ("gunicorn", "bench.hello_asgi:wsgi_application", {}),
 }
@@ -85,16 +86,23 @@ CONFIGS = list(CONFIG_SPECS)
 SMOKE_CONFIGS = ["daphne-1", "daphne-scaled-2", "split-2", BASELINE, "hello-asgi"]
 
 
+# --tree NAME=PATH: configs named "config@NAME" run from that checkout.
+TREES: dict[str, Path] = {}
+
+
 def build_server(config: str, env: dict[str, str], log_dir: Path) -> common.Server:
-    kind, app, extra = CONFIG_SPECS[config]
+    base, _, tree = config.partition("@")
+    kind, app, extra = CONFIG_SPECS[base]
     env = {**env, **extra}
     if kind == "daphne":
-        return common.daphne(config, app, env, log_dir)
-    if kind == "scaled":
-        return common.scaled(config, env, log_dir)
-    if kind == "split":
-        return common.scaled(config, env, log_dir, page_workers=2)
-    return common.gunicorn(config, app, env, log_dir, workers=2)
+        server = common.daphne(config, app, env, log_dir)
+    elif kind == "scaled":
+        server = common.scaled(config, env, log_dir)
+    elif kind == "split":
+        server = common.scaled(config, env, log_dir, page_workers=2)
+    else:
+        server = common.gunicorn(config, app, env, log_dir, workers=2)
+    return common.in_tree(server, TREES[tree]) if tree else server
 
 
 def pages_of(config: str, wanted: list[str]) -> list[str]:
@@ -277,6 +285,14 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="only profile (py-spy), no table")
     parser.add_argument("--profile-config", default="daphne-1", choices=list(CONFIG_SPECS))
     parser.add_argument(
+        "--tree",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="also run every config from the checkout at PATH (same venv and database), "
+        "as config@NAME: a before/after comparison in one run",
+    )
+    parser.add_argument(
         "--syscalls",
         action="store_true",
         help="only count system calls per request under strace, no table",
@@ -300,6 +316,12 @@ def main() -> int:
     if find_nginx() is None and (split := [c for c in configs if CONFIG_SPECS[c][0] == "split"]):
         common.progress(f"nginx not found (apt-get install nginx-light): leaving out {split}")
         configs = [c for c in configs if c not in split]
+    for spec in args.tree:
+        name, _, path = spec.partition("=")
+        if not name or not Path(path, "manage.py").exists():
+            parser.error(f"--tree takes NAME=PATH of a checkout, not {spec!r}")
+        TREES[name] = Path(path).resolve()
+    configs = [variant for c in configs for variant in (c, *(f"{c}@{n}" for n in TREES))]
 
     redis = common.redis_url(common.REDIS_DB["http"])
     common.require_services(postgres=True, redis_db=common.REDIS_DB["http"])

@@ -24,12 +24,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.io_settings")
 
 
 async def wait_async(request: HttpRequest) -> HttpResponse:
-    await asyncio.sleep(settings.BENCH_IO_WAIT_SECONDS)
+    await asyncio.sleep(settings.BENCH_IO_WAIT_SECONDS)  # type: ignore[misc] # bench.io_settings
     return HttpResponse(b"waited\n", content_type="text/plain")
 
 
 def wait_sync(request: HttpRequest) -> HttpResponse:
-    time.sleep(settings.BENCH_IO_WAIT_SECONDS)
+    time.sleep(settings.BENCH_IO_WAIT_SECONDS)  # type: ignore[misc] # bench.io_settings
     return HttpResponse(b"waited\n", content_type="text/plain")
 
 

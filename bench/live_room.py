@@ -79,6 +79,8 @@ SETUPS: dict[str, dict[str, Any]] = {
     },
 }
 DEFAULT_SETUPS = "embedded,pg-redis-2"
+# --tree NAME=PATH: set-ups named "setup@NAME" run their servers from that checkout.
+TREES: dict[str, Path] = {}
 DEFAULT_PLAYERS = "100,500,1000,2000"
 PLAYER_MARKERS = {
     "lobby": "You're in",
@@ -242,7 +244,8 @@ def run_size(
     workdir: Path,
     args: argparse.Namespace,
 ) -> dict[str, Any]:
-    setup = SETUPS[setup_name]
+    base, _, tree = setup_name.partition("@")
+    setup = SETUPS[base]
     redis = common.redis_url(common.REDIS_DB["live"]) if setup["redis"] else None
 
     def env_for(url: str) -> dict[str, str]:
@@ -279,6 +282,8 @@ def run_size(
             )
             for i in range(setup["processes"])
         ]
+    if tree:
+        servers = [common.in_tree(server, TREES[tree]) for server in servers]
     code = common.code_version()  # the app may change between runs: note what ran
     profile_files: list[Path] = []
     with common.running(*servers):
@@ -432,6 +437,14 @@ def main() -> int:
         help="handshakes in flight at once while the room fills",
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--tree",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="also run every set-up's servers from the checkout at PATH (same venv and "
+        "database), as setup@NAME: a before/after comparison in one run",
+    )
     parser.add_argument("--profile", action="store_true", help="py-spy on the server processes")
     parser.add_argument("--plot", type=Path, default=common.ROOT / "docs" / "live-latency.png")
     parser.add_argument("--no-plot", action="store_true")
@@ -449,6 +462,12 @@ def main() -> int:
         args.spread, args.timeout, args.no_plot = 0.5, 30.0, True
     sizes = [int(n) for n in args.players.split(",") if n.strip()]
     setups = common.checked_setups(parser, args.setups, SETUPS, redis_db=common.REDIS_DB["live"])
+    for spec in args.tree:
+        name, _, path = spec.partition("=")
+        if not name or not Path(path, "manage.py").exists():
+            parser.error(f"--tree takes NAME=PATH of a checkout, not {spec!r}")
+        TREES[name] = Path(path).resolve()
+    setups = [variant for s in setups for variant in (s, *(f"{s}@{n}" for n in TREES))]
 
     limit = common.raise_open_files_limit()
     machine = common.machine_info()
@@ -463,7 +482,7 @@ def main() -> int:
             "settings": {
                 "spread_s": args.spread,
                 "reveal": args.reveal,
-                "setups": {name: SETUPS[name] for name in setups},
+                "setups": {name: SETUPS[name.partition("@")[0]] for name in setups},
                 "env": "DEBUG=0; clients in one asyncio process on the same cores",
                 "targets": TARGETS,
             },
@@ -473,7 +492,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-live-") as tmp:
         workdir = Path(tmp)
         for setup_name in setups:
-            database = common.DatabaseFactory(SETUPS[setup_name]["db"], "live", workdir)
+            database = common.DatabaseFactory(
+                SETUPS[setup_name.partition("@")[0]]["db"], "live", workdir
+            )
             try:
                 for players in sizes:
                     row = run_size(setup_name, players, database, workdir, args)

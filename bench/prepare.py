@@ -16,6 +16,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quizsite.settings")
@@ -30,7 +31,7 @@ def browser_session(**data: object) -> str:
     return session.session_key
 
 
-def staff_session() -> tuple[object, str]:
+def staff_session() -> tuple[Any, str]:
     """A staff user with a random password nobody knows, signed in in a new session."""
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,

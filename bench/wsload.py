@@ -53,7 +53,7 @@ class Client:
         origin = "http://" + self.url.split("://", 1)[1].split("/", 1)[0]
         self.connection = await websockets.connect(
             self.url,
-            origin=origin,
+            origin=websockets.Origin(origin),
             additional_headers={"Cookie": f"sessionid={self.session_key}"},
             max_size=None,
             ping_interval=None,  # a starved client must not drop the line itself

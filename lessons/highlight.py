@@ -18,8 +18,8 @@ def highlight_code(code: str, language: str) -> str:
         lexer = get_lexer_by_name(language or "text")
     except ClassNotFound:
         lexer = get_lexer_by_name("text")
-    return highlight(code, lexer, _FORMATTER)
+    return str(highlight(code, lexer, _FORMATTER))
 
 
 def stylesheet() -> str:
-    return _FORMATTER.get_style_defs(".highlight")
+    return str(_FORMATTER.get_style_defs(".highlight"))

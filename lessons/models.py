@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import post_delete
@@ -118,7 +120,7 @@ class Section(models.Model):
     def __str__(self) -> str:
         return f"{self.lesson}: {self.heading}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.code_html = highlight_code(self.code, self.language)
         super().save(*args, **kwargs)
         self.lesson.touch()

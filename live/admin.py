@@ -23,7 +23,7 @@ class LiveQuizAdmin(QuizAdmin):
 
     @admin.display(description="Live classroom")
     def run_live(self, quiz: Quiz) -> str:
-        if quiz.pk is None:
+        if quiz._state.adding:
             return "Save the quiz first."
         url = f"{reverse('live:index')}?quiz={quiz.pk}"
         return format_html('<a href="{}">Run it live…</a>', url)

@@ -109,7 +109,7 @@ class LiveConsumer(GuardedConsumer):
         known = _recent_versions.get(self.session.pk)
         if known is not None:
             return known
-        version = await database_sync_to_async(presenters.current_version)(self.session.pk)
+        version: int = await database_sync_to_async(presenters.current_version)(self.session.pk)
         known = _recent_versions.get(self.session.pk)
         if known is None or known <= version:  # a slower, older read must not win
             _recent_versions[self.session.pk] = version
@@ -331,7 +331,7 @@ class LivePlayerConsumer(LiveConsumer):
         if version is not None:
             await snapshot_built(self.session.pk, version)
             html = self.render_from_memory(version)
-        if html is None:
+        if version is None or html is None:
             version, html = await self.render_view(version)
         self.shown_version = version
         if (built := presenters.peek_snapshot(self.session.pk, version)) is not None:

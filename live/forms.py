@@ -25,7 +25,9 @@ class LiveSessionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["quiz"].queryset = Quiz.objects.published()
+        quiz = self.fields["quiz"]
+        assert isinstance(quiz, forms.ModelChoiceField)
+        quiz.queryset = Quiz.objects.published()
 
 
 # Control, format (zero-width, direction overrides) and private-use characters:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -32,7 +32,7 @@ ANSWER_GRACE = timedelta(milliseconds=750)
 JOIN_CODE_ATTEMPTS = 20
 
 State = LiveSession.State
-Actor = AbstractBaseUser | AnonymousUser | None
+Actor = User | AnonymousUser | None
 
 
 class LiveError(QuizError):
@@ -163,7 +163,7 @@ def answer_count(session: LiveSession) -> int:
 def create_session(
     *,
     quiz: Quiz,
-    host: AbstractBaseUser,
+    host: User | AnonymousUser,
     seconds_per_question: int = 20,
     speed_scoring: bool = True,
     streak_bonus: bool = True,
@@ -274,6 +274,7 @@ def _close_question(session: LiveSession, *, automatic: bool) -> tuple[LiveSessi
     session = _locked(session)
     if session.state != State.QUESTION or (automatic and not _due(session)):
         return session, False  # another process or the host got there first
+    assert session.current_question_id is not None  # the state is QUESTION
     # A missed question breaks the streak like a wrong answer does.
     active_players(session).exclude(answers__question_id=session.current_question_id).update(
         streak=0
@@ -382,12 +383,15 @@ def _score_batch(
         )
     }
     question_pk = session.current_question_id
-    choices = {c.pk: c for c in Choice.objects.filter(question_id=question_pk)}
-    answered = set(
-        LiveAnswer.objects.filter(player_id__in=players, question_id=question_pk).values_list(
-            "player_id", flat=True
+    choices: dict[int, Choice] = {}
+    answered: set[int] = set()
+    if question_pk is not None:  # else every answer is refused: nothing is open
+        choices = {c.pk: c for c in Choice.objects.filter(question_id=question_pk)}
+        answered = set(
+            LiveAnswer.objects.filter(player_id__in=players, question_id=question_pk).values_list(
+                "player_id", flat=True
+            )
         )
-    )
     scored: list[tuple[LiveAnswer, int] | LiveError] = []
     for request in requests:
         try:
@@ -446,6 +450,9 @@ def _score_one(
         raise Kicked()
     if session.state != State.QUESTION or session.current_question_id != question_pk:
         raise AnswerRefused("This question is closed.")
+    # A question on screen has both (advance() sets them with the state).
+    assert session.question_deadline is not None
+    assert session.question_opened_at is not None
     if request.received_at > session.question_deadline + ANSWER_GRACE:
         raise AnswerRefused("Time is up for this question.")
     if request.received_at < session.question_opened_at:

@@ -100,24 +100,27 @@ class QuizAdmin(admin.ModelAdmin):
     inlines = [QuestionInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Quiz]:
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("lesson")
-            .annotate(question_total=Count("questions"))
-        )
+        queryset: QuerySet[Quiz] = super().get_queryset(request)
+        return queryset.select_related("lesson").annotate(question_total=Count("questions"))
 
     @admin.display(description="Questions", ordering="question_total")
     def question_count(self, quiz: Quiz) -> int:
-        return quiz.question_total
+        return int(getattr(quiz, "question_total", 0))  # annotated by get_queryset
 
 
 class ResponseInline(admin.TabularInline):
     model = Response
     extra = 0
     can_delete = False
-    fields = ["question", "choice", "is_correct", "time_taken_ms", "hint_used", "answered_at"]
-    readonly_fields = fields
+    readonly_fields = (
+        "question",
+        "choice",
+        "is_correct",
+        "time_taken_ms",
+        "hint_used",
+        "answered_at",
+    )
+    fields = readonly_fields
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

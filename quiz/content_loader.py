@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from django.conf import settings
@@ -22,6 +22,8 @@ from lessons.models import Lesson, Section
 from quiz.models import Choice, Question, Quiz, validate_options
 
 logger = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=Model)
 
 CONTENT_DIR = Path(settings.BASE_DIR) / "content"
 
@@ -48,10 +50,8 @@ def load_content_file(path: Path) -> Counter[str]:
     return created
 
 
-def _upsert(
-    model: type[Model], created: Counter[str], lookup: dict[str, Any], **fields: Any
-) -> Any:
-    obj, was_created = model.objects.update_or_create(**lookup, defaults=fields)
+def _upsert(model: type[M], created: Counter[str], lookup: dict[str, Any], **fields: Any) -> M:
+    obj, was_created = model._default_manager.update_or_create(**lookup, defaults=fields)
     if was_created:
         created[model.__name__] += 1
     return obj
@@ -139,9 +139,9 @@ def _load_choices(question: Question, choices: list[dict[str, Any]], created: Co
     # Park the current rows so a moved correct mark never collides mid-update.
     question.choices.park()
     for order, choice_data in enumerate(choices, start=1):
-        choice = existing.pop(order, None) or Choice(question=question)
-        if choice.pk is None:
+        if order not in existing:
             created["Choice"] += 1
+        choice = existing.pop(order, None) or Choice(question=question)
         choice.order = order
         choice.text = choice_data["text"]
         choice.is_correct = bool(choice_data.get("correct"))

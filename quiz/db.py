@@ -47,13 +47,13 @@ def release_connections() -> None:
         else:
             # CONN_HEALTH_CHECKS: the next call checks a kept connection first, so one
             # that the server dropped meanwhile is replaced instead of failing that call.
-            connection.health_check_done = False
+            connection.health_check_done = False  # type: ignore[attr-defined] # Django 4.1+
 
 
 class SocketDatabaseSyncToAsync(SyncToAsync):
     def thread_handler(self, loop: Any, *args: Any, **kwargs: Any) -> Any:
         try:
-            return super().thread_handler(loop, *args, **kwargs)
+            return super().thread_handler(loop, *args, **kwargs)  # type: ignore[no-untyped-call]
         finally:
             release_connections()
 

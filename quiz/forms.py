@@ -21,7 +21,7 @@ Data = Any  # request.POST, request.GET or a socket frame's object
 class IdField(forms.Field):
     """A primary key as a client sends it, in a form field, a frame or a URL parameter."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {"invalid": "That is not an id."}
+    default_error_messages: ClassVar[dict[str, Any]] = {"invalid": "That is not an id."}
 
     def to_python(self, value: object) -> int | None:
         if value in self.empty_values:
@@ -42,7 +42,7 @@ class ActionForm(forms.Form):
         if self.is_valid():
             return self.cleaned_data
         field = next(iter(self.errors))
-        raise self.refusals.get(field, services.QuizError)(self.errors[field][0])
+        raise self.refusals.get(field, services.QuizError)(str(self.errors[field][0]))
 
 
 def id_of(refusal: type[services.QuizError], *, required: bool = True) -> IdField:

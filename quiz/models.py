@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from string import ascii_uppercase
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -51,7 +52,7 @@ class Quiz(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         old_lesson = (
             Quiz.objects.filter(pk=self.pk).values_list("lesson_id", flat=True).first()
             if self.pk
@@ -106,7 +107,7 @@ class Question(models.Model):
     def __str__(self) -> str:
         return f"{self.quiz} #{self.order}: {self.prompt[:60]}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.code_html = highlight_code(self.code, self.language)
         old_lesson = lesson_of_question(self.pk) if self.pk else None
         super().save(*args, **kwargs)
@@ -170,6 +171,9 @@ class Choice(models.Model):
     )
 
     objects = ChoiceQuerySet.as_manager()
+    # Set on the cached questions' choices (services.questions_of): the index of the
+    # option among its question's, which gives its letter without a query.
+    position: int
 
     class Meta:
         ordering = ["question", "order"]
@@ -185,7 +189,7 @@ class Choice(models.Model):
     def __str__(self) -> str:
         return self.text
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
         touch_lessons(lesson_of_question(self.question_id))  # see services.questions_of
 

@@ -51,6 +51,7 @@ class PlayState:
 def play_state(attempt: Attempt, *, answered: Response | None = None) -> PlayState:
     """The state to show: the feedback for `answered` (practice), else the next question."""
     questions = services.questions_of(attempt.quiz)
+    question: Question | None
     if answered is not None and attempt.quiz.is_practice:
         question = next(q for q in questions if q.pk == answered.question_id)
         response = answered

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -71,10 +71,11 @@ class HintUnavailable(QuizError):
     message = "Hints are only offered in practice mode, before you answer."
 
 
-Owner = AbstractBaseUser | AnonymousUser | None
+# The project keeps Django's own User (no AUTH_USER_MODEL of its own).
+Owner = User | AnonymousUser | None
 
 
-def _user_or_none(user: Owner) -> AbstractBaseUser | None:
+def _user_or_none(user: Owner) -> User | None:
     return user if user is not None and user.is_authenticated else None
 
 

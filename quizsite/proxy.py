@@ -17,4 +17,4 @@ def client_ip(request: HttpRequest) -> str:
     try:
         return str(ipaddress.ip_address(request.META.get("HTTP_X_REAL_IP", "").strip()))
     except ValueError:
-        return request.META["REMOTE_ADDR"]
+        return str(request.META["REMOTE_ADDR"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -134,6 +135,7 @@ else:
 # memory is shared by all its requests. Several processes: they share Redis.
 # (django_ratelimit stays out of INSTALLED_APPS: its check refuses LocMemCache even
 # for the one-process default, where it is correct.)
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {

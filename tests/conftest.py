@@ -19,7 +19,7 @@ from urllib.parse import quote
 import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.db import connection, connections
@@ -55,7 +55,7 @@ def test_quiz(seeded: None) -> Quiz:
 
 
 @pytest.fixture
-def teacher(db: None) -> AbstractBaseUser:
+def teacher(db: None) -> User:
     """An instructor: Django staff, who may host live sessions."""
     return get_user_model().objects.create_user("teacher", is_staff=True)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 
 from live import services as live_services
@@ -39,7 +39,7 @@ def new_session_key() -> str:
     return session.session_key
 
 
-def instructor(username: str = "teacher") -> AbstractBaseUser:
+def instructor(username: str = "teacher") -> User:
     return get_user_model().objects.create_user(username, is_staff=True)
 
 

@@ -4,6 +4,7 @@ object, and hands the services only model instances and ints."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
 from django.http import QueryDict
 
 from live import services as live_services
@@ -107,7 +108,7 @@ def test_a_live_answer_needs_two_ids(field: str) -> None:
 
 
 def test_the_join_form_finds_the_open_session_and_cleans_the_nickname(
-    test_quiz: Quiz, teacher: object
+    test_quiz: Quiz, teacher: User
 ) -> None:
     session = live_services.create_session(quiz=test_quiz, host=teacher)
     code = f"{session.join_code[:3]} {session.join_code[3:]}"

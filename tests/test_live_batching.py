@@ -14,11 +14,11 @@ from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import OperationalError
 from django.utils import timezone
 
-from live import batching, services
+from live import batching, presenters, services
 from live.models import LiveAnswer, LiveSession, Player
 from quiz.models import Choice, Question, Quiz
 from tests.factories import join
@@ -30,11 +30,11 @@ pytestmark = [
 
 
 @pytest.fixture
-def live(test_quiz: Quiz, teacher: AbstractBaseUser) -> LiveSession:
+def live(test_quiz: Quiz, teacher: User) -> LiveSession:
     return services.create_session(quiz=test_quiz, host=teacher, speed_scoring=False)
 
 
-def open_first_question(session: LiveSession, teacher: AbstractBaseUser) -> Question:
+def open_first_question(session: LiveSession, teacher: User) -> Question:
     opened = services.advance(session=session, actor=teacher)
     return opened.current_question
 
@@ -49,9 +49,7 @@ def request(player: Player, question: int, choice: int) -> services.AnswerReques
     return services.AnswerRequest(player.pk, question, choice, timezone.now())
 
 
-def test_each_answer_in_a_batch_is_judged_on_its_own(
-    live: LiveSession, teacher: AbstractBaseUser
-) -> None:
+def test_each_answer_in_a_batch_is_judged_on_its_own(live: LiveSession, teacher: User) -> None:
     ada, bob, cy, dee, eve = (join(live, name) for name in ("Ada", "Bob", "Cy", "Dee", "Eve"))
     question = open_first_question(live, teacher)
     right, wrong = choices(question)
@@ -94,7 +92,7 @@ def test_each_answer_in_a_batch_is_judged_on_its_own(
 
 
 def test_ranks_in_a_batch_count_everybody_ahead_after_the_whole_batch(
-    live: LiveSession, teacher: AbstractBaseUser
+    live: LiveSession, teacher: User
 ) -> None:
     ada, bob, cy = (join(live, name) for name in ("Ada", "Bob", "Cy"))
     question = open_first_question(live, teacher)
@@ -109,11 +107,12 @@ def test_ranks_in_a_batch_count_everybody_ahead_after_the_whole_batch(
         ],
     )
 
-    assert [r.rank for r in results] == [1, 3, 1]  # Ada and Cy tie for first
+    outcomes = [r for r in results if isinstance(r, services.AnswerOutcome)]
+    assert [r.rank for r in outcomes] == [1, 3, 1]  # Ada and Cy tie for first
 
 
 def test_an_answer_received_before_the_deadline_counts_even_if_written_after_it(
-    live: LiveSession, teacher: AbstractBaseUser
+    live: LiveSession, teacher: User
 ) -> None:
     ada, bob = join(live, "Ada"), join(live, "Bob")
     question = open_first_question(live, teacher)
@@ -137,9 +136,7 @@ def test_an_answer_received_before_the_deadline_counts_even_if_written_after_it(
     assert "Time is up" in too_late.message
 
 
-def test_a_batch_after_the_reveal_is_refused_whole(
-    live: LiveSession, teacher: AbstractBaseUser
-) -> None:
+def test_a_batch_after_the_reveal_is_refused_whole(live: LiveSession, teacher: User) -> None:
     ada, bob = join(live, "Ada"), join(live, "Bob")
     question = open_first_question(live, teacher)
     right, _ = choices(question)
@@ -162,7 +159,7 @@ class Room:
     wrong: Choice
 
 
-async def room_on_question_1(live: LiveSession, teacher: AbstractBaseUser, size: int) -> Room:
+async def room_on_question_1(live: LiveSession, teacher: User, size: int) -> Room:
     players = [await sync_to_async(join)(live, f"P{n}") for n in range(size)]
     question = await sync_to_async(open_first_question)(live, teacher)
     right, wrong = await sync_to_async(choices)(question)
@@ -175,16 +172,16 @@ def batch_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     sizes: list[int] = []
     real_submit = services.submit_answers
 
-    def counting_submit(**kwargs: object) -> list:
-        sizes.append(len(kwargs["requests"]))
-        return real_submit(**kwargs)
+    def counting_submit(*, session_id: int, requests: list) -> list:
+        sizes.append(len(requests))
+        return real_submit(session_id=session_id, requests=requests)
 
     monkeypatch.setattr(services, "submit_answers", counting_submit)
     return sizes
 
 
 async def test_answers_arriving_together_are_written_in_one_batch(
-    live: LiveSession, teacher: AbstractBaseUser, batch_sizes: list[int]
+    live: LiveSession, teacher: User, batch_sizes: list[int]
 ) -> None:
     room = await room_on_question_1(live, teacher, 12)
     batcher = batching.batcher_for(live.pk)
@@ -197,16 +194,18 @@ async def test_answers_arriving_together_are_written_in_one_batch(
 
     assert batch_sizes == [13]
     *acknowledged, second = replies
-    assert all(isinstance(a, batching.Acknowledged) for a in acknowledged)
     assert all(
-        "Answer locked in" in a.html and a.question_id == room.question.pk for a in acknowledged
+        isinstance(a, batching.Acknowledged)
+        and "Answer locked in" in a.html
+        and a.question_id == room.question.pk
+        for a in acknowledged
     )
     assert isinstance(second, services.AnswerRefused)
     assert await LiveAnswer.objects.filter(question=room.question).acount() == 12
 
 
 async def test_answers_arriving_during_a_write_go_into_the_next_batch(
-    live: LiveSession, teacher: AbstractBaseUser, batch_sizes: list[int]
+    live: LiveSession, teacher: User, batch_sizes: list[int]
 ) -> None:
     room = await room_on_question_1(live, teacher, 5)
     batcher = batching.batcher_for(live.pk)
@@ -227,7 +226,7 @@ async def test_answers_arriving_during_a_write_go_into_the_next_batch(
 
 
 async def test_a_failed_write_tells_every_waiting_socket_and_stores_nothing(
-    live: LiveSession, teacher: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+    live: LiveSession, teacher: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     players = [await sync_to_async(join)(live, f"P{n}") for n in range(3)]
     question = await sync_to_async(open_first_question)(live, teacher)
@@ -250,7 +249,7 @@ async def test_a_failed_write_tells_every_waiting_socket_and_stores_nothing(
 
 
 def test_time_since_opening_is_measured_from_when_the_answer_was_received(
-    test_quiz: Quiz, teacher: AbstractBaseUser
+    test_quiz: Quiz, teacher: User
 ) -> None:
     session = services.create_session(quiz=test_quiz, host=teacher)
     ada = join(session, "Ada")
@@ -264,11 +263,12 @@ def test_time_since_opening_is_measured_from_when_the_answer_was_received(
         requests=[services.AnswerRequest(ada.pk, question.pk, right.pk, received)],
     )
 
+    assert isinstance(outcome, services.AnswerOutcome)
     assert outcome.answer.elapsed_ms == 2000
 
 
 def test_an_answer_received_before_its_question_opened_is_refused(
-    live: LiveSession, teacher: AbstractBaseUser
+    live: LiveSession, teacher: User
 ) -> None:
     ada = join(live, "Ada")
     sent = timezone.now()
@@ -285,7 +285,7 @@ def test_an_answer_received_before_its_question_opened_is_refused(
 
 
 async def test_a_stored_answer_is_acknowledged_even_when_its_screen_cannot_be_drawn(
-    live: LiveSession, teacher: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+    live: LiveSession, teacher: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ada = await sync_to_async(join)(live, "Ada")
     question = await sync_to_async(open_first_question)(live, teacher)
@@ -294,7 +294,7 @@ async def test_a_stored_answer_is_acknowledged_even_when_its_screen_cannot_be_dr
     def snapshot_unavailable(*args: object, **kwargs: object) -> str:
         raise OperationalError("connection pool timed out")
 
-    monkeypatch.setattr(batching.presenters, "render_player", snapshot_unavailable)
+    monkeypatch.setattr(presenters, "render_player", snapshot_unavailable)
 
     reply = await batching.batcher_for(live.pk).submit(request(ada, question.pk, right.pk))
 
@@ -303,9 +303,7 @@ async def test_a_stored_answer_is_acknowledged_even_when_its_screen_cannot_be_dr
     assert await LiveAnswer.objects.filter(player_id=ada.pk).acount() == 1
 
 
-async def test_an_idle_rooms_batcher_is_not_kept(
-    live: LiveSession, teacher: AbstractBaseUser
-) -> None:
+async def test_an_idle_rooms_batcher_is_not_kept(live: LiveSession, teacher: User) -> None:
     ada = await sync_to_async(join)(live, "Ada")
     question = await sync_to_async(open_first_question)(live, teacher)
     right, _ = await sync_to_async(choices)(question)

@@ -25,7 +25,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 from django.test import Client
@@ -115,7 +115,7 @@ def seat(session: LiveSession, nickname: str) -> Seat:
     return Seat(pk=player.pk, nickname=player.nickname, cookie=key)
 
 
-def logged_in_cookie(user: AbstractBaseUser) -> str:
+def logged_in_cookie(user: User) -> str:
     client = Client()
     client.force_login(user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
@@ -125,7 +125,7 @@ def logged_in_cookie(user: AbstractBaseUser) -> str:
 
 
 @pytest.fixture
-def host_cookie(teacher: AbstractBaseUser) -> str:
+def host_cookie(teacher: User) -> str:
     return logged_in_cookie(teacher)
 
 
@@ -135,7 +135,7 @@ def student_cookie(db: None) -> str:
 
 
 @pytest.fixture
-def live(test_quiz: Quiz, teacher: AbstractBaseUser) -> LiveSession:
+def live(test_quiz: Quiz, teacher: User) -> LiveSession:
     return services.create_session(quiz=test_quiz, host=teacher)
 
 
@@ -166,7 +166,7 @@ def ada_and_bob(ada: Seat, bob: Seat) -> tuple[Seat, Seat]:
 
 
 @pytest.fixture
-def question_open(live: LiveSession, teacher: AbstractBaseUser, ada: Seat) -> LiveSession:
+def question_open(live: LiveSession, teacher: User, ada: Seat) -> LiveSession:
     """Question 1 is open (20 s timer); Ada has joined."""
     return services.advance(session=live, actor=teacher)
 
@@ -357,7 +357,7 @@ async def test_a_browser_without_a_session_cookie_is_closed_with_4403(
 
 
 async def test_a_player_of_another_session_is_closed_with_4403(
-    application: Any, live: LiveSession, test_quiz: Quiz, teacher: AbstractBaseUser
+    application: Any, live: LiveSession, test_quiz: Quiz, teacher: User
 ) -> None:
     other = await database_sync_to_async(services.create_session)(quiz=test_quiz, host=teacher)
     outsider = await database_sync_to_async(seat)(other, "Outsider")
@@ -376,7 +376,7 @@ async def test_an_unknown_join_code_is_closed_with_4403(
 
 
 async def test_an_ended_session_closes_both_sockets_with_4403(
-    application: Any, live: LiveSession, teacher: AbstractBaseUser, host_cookie: str, ada: Seat
+    application: Any, live: LiveSession, teacher: User, host_cookie: str, ada: Seat
 ) -> None:
     await database_sync_to_async(services.end)(session=live, actor=teacher)
     assert (await refusal_of(application, host_path(live), host_cookie))["code"] == CLOSE_FORBIDDEN
@@ -571,7 +571,7 @@ async def test_a_reveal_renders_every_phone_from_the_one_snapshot_without_a_thre
 async def test_the_timer_reveals_the_question_when_time_runs_out(
     application: Any,
     test_quiz: Quiz,
-    teacher: AbstractBaseUser,
+    teacher: User,
     host_cookie: str,
 ) -> None:
     def open_a_five_second_question() -> tuple[LiveSession, Seat]:
@@ -592,12 +592,12 @@ async def test_the_timer_reveals_the_question_when_time_runs_out(
     assert (await stored(session)).state == State.REVEAL
 
 
-def lobby_with_ada(quiz: Quiz, teacher: AbstractBaseUser) -> tuple[LiveSession, Seat]:
+def lobby_with_ada(quiz: Quiz, teacher: User) -> tuple[LiveSession, Seat]:
     session = services.create_session(quiz=quiz, host=teacher, seconds_per_question=5)
     return session, seat(session, "Ada")
 
 
-def start_a_question_closing_soon(session: LiveSession, teacher: AbstractBaseUser) -> LiveSession:
+def start_a_question_closing_soon(session: LiveSession, teacher: User) -> LiveSession:
     # One transaction: the start is announced once the short deadline is in it too.
     with transaction.atomic():
         session = services.advance(session=session, actor=teacher)
@@ -608,7 +608,7 @@ def start_a_question_closing_soon(session: LiveSession, teacher: AbstractBaseUse
 
 
 async def test_with_the_host_screen_closed_the_players_heartbeats_close_the_question(
-    application: Any, test_quiz: Quiz, teacher: AbstractBaseUser, settings: Any
+    application: Any, test_quiz: Quiz, teacher: User, settings: Any
 ) -> None:
     settings.LIVE_HEARTBEAT_SECONDS = 0.2
     session, ada = await database_sync_to_async(lobby_with_ada)(test_quiz, teacher)
@@ -623,7 +623,7 @@ async def test_with_the_host_screen_closed_the_players_heartbeats_close_the_ques
 
 
 async def test_a_question_started_while_the_player_watched_closes_without_the_host_too(
-    application: Any, test_quiz: Quiz, teacher: AbstractBaseUser, settings: Any
+    application: Any, test_quiz: Quiz, teacher: User, settings: Any
 ) -> None:
     """The deadline comes with the redraw of the new question, not from connecting."""
     settings.LIVE_HEARTBEAT_SECONDS = 0.2
@@ -788,7 +788,7 @@ async def test_a_kicked_player_hears_they_were_removed_then_the_socket_closes_wi
 
 
 async def test_a_kicked_player_cannot_reconnect(
-    application: Any, live: LiveSession, teacher: AbstractBaseUser, ada: Seat
+    application: Any, live: LiveSession, teacher: User, ada: Seat
 ) -> None:
     await database_sync_to_async(services.kick)(session=live, actor=teacher, player_id=ada.pk)
     closing = await refusal_of(application, play_path(live), ada.cookie)
@@ -864,7 +864,7 @@ async def test_a_player_reconnecting_to_another_server_process_sees_the_same_sco
 async def test_a_player_reconnecting_after_the_reveal_sees_the_verdict(
     application: Any,
     live: LiveSession,
-    teacher: AbstractBaseUser,
+    teacher: User,
     ada: Seat,
     first: QuestionFacts,
 ) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from live import events, services
@@ -43,14 +43,14 @@ async def nothing_on(channel: str) -> bool:
 
 
 @pytest.fixture
-async def room(test_quiz: Quiz, teacher: AbstractBaseUser) -> tuple[LiveSession, Player]:
+async def room(test_quiz: Quiz, teacher: User) -> tuple[LiveSession, Player]:
     session = await sync_to_async(services.create_session)(quiz=test_quiz, host=teacher)
     ada = await sync_to_async(join)(session, "Ada")
     return session, ada
 
 
 async def test_starting_a_question_tells_every_screen_the_new_version(
-    room: tuple[LiveSession, Player], teacher: AbstractBaseUser
+    room: tuple[LiveSession, Player], teacher: User
 ) -> None:
     session, _ = room
     everybody = await listening(events.group_for(session.pk))
@@ -60,9 +60,7 @@ async def test_starting_a_question_tells_every_screen_the_new_version(
     assert await heard(everybody) == {"type": "live.changed", "version": started.version}
 
 
-async def test_a_join_tells_only_the_host_screen(
-    test_quiz: Quiz, teacher: AbstractBaseUser
-) -> None:
+async def test_a_join_tells_only_the_host_screen(test_quiz: Quiz, teacher: User) -> None:
     session = await sync_to_async(services.create_session)(quiz=test_quiz, host=teacher)
     host = await listening(events.host_group_for(session.pk))
     everybody = await listening(events.group_for(session.pk))
@@ -74,7 +72,7 @@ async def test_a_join_tells_only_the_host_screen(
 
 
 async def test_a_kick_tells_the_player_and_redraws_everybody(
-    room: tuple[LiveSession, Player], teacher: AbstractBaseUser
+    room: tuple[LiveSession, Player], teacher: User
 ) -> None:
     session, ada = room
     kicked = await listening(events.player_group_for(ada.pk))
@@ -87,7 +85,7 @@ async def test_a_kick_tells_the_player_and_redraws_everybody(
 
 
 async def test_an_answer_tells_the_host_screen_to_recount(
-    room: tuple[LiveSession, Player], teacher: AbstractBaseUser
+    room: tuple[LiveSession, Player], teacher: User
 ) -> None:
     session, ada = room
     started = await sync_to_async(services.advance)(session=session, actor=teacher)
@@ -103,7 +101,7 @@ async def test_an_answer_tells_the_host_screen_to_recount(
 
 
 async def test_a_refused_action_announces_nothing(
-    room: tuple[LiveSession, Player], teacher: AbstractBaseUser
+    room: tuple[LiveSession, Player], teacher: User
 ) -> None:
     session, _ = room
     everybody = await listening(events.group_for(session.pk))
@@ -115,7 +113,7 @@ async def test_a_refused_action_announces_nothing(
 
 
 async def test_a_change_rolled_back_is_never_announced(
-    room: tuple[LiveSession, Player], teacher: AbstractBaseUser
+    room: tuple[LiveSession, Player], teacher: User
 ) -> None:
     session, _ = room
     everybody = await listening(events.group_for(session.pk))

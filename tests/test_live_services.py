@@ -10,10 +10,11 @@ in which the server read its clock.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -93,17 +94,17 @@ def points_between(opened: datetime, before: datetime, after: datetime, timer: i
 
 
 @pytest.fixture
-def student(db: None) -> AbstractBaseUser:
+def student(db: None) -> User:
     return get_user_model().objects.create_user("student")
 
 
 @pytest.fixture
-def live(test_quiz: Quiz, teacher: AbstractBaseUser) -> LiveSession:
+def live(test_quiz: Quiz, teacher: User) -> LiveSession:
     return services.create_session(quiz=test_quiz, host=teacher)
 
 
 @pytest.fixture
-def flat_scoring(test_quiz: Quiz, teacher: AbstractBaseUser) -> LiveSession:
+def flat_scoring(test_quiz: Quiz, teacher: User) -> LiveSession:
     """Speed scoring off: every correct answer earns exactly 1000 plus its streak bonus."""
     return services.create_session(quiz=test_quiz, host=teacher, speed_scoring=False)
 
@@ -119,7 +120,7 @@ def bob(live: LiveSession) -> Player:
 
 
 @pytest.fixture
-def question_open(live: LiveSession, teacher: AbstractBaseUser, ada: Player) -> LiveSession:
+def question_open(live: LiveSession, teacher: User, ada: Player) -> LiveSession:
     """Question 1 is open; Ada is playing."""
     return services.advance(session=live, actor=teacher)
 
@@ -128,7 +129,7 @@ def question_open(live: LiveSession, teacher: AbstractBaseUser, ada: Player) -> 
 
 
 def test_a_new_session_has_a_six_digit_join_code_and_waits_in_the_lobby(
-    live: LiveSession, teacher: AbstractBaseUser
+    live: LiveSession, teacher: User
 ) -> None:
     assert len(live.join_code) == 6
     assert live.join_code.isdigit()
@@ -141,9 +142,7 @@ def test_a_new_session_has_a_six_digit_join_code_and_waits_in_the_lobby(
     assert live.streak_bonus
 
 
-def test_a_new_session_keeps_its_timer_and_scoring_switches(
-    test_quiz: Quiz, teacher: AbstractBaseUser
-) -> None:
+def test_a_new_session_keeps_its_timer_and_scoring_switches(test_quiz: Quiz, teacher: User) -> None:
     session = services.create_session(
         quiz=test_quiz,
         host=teacher,
@@ -159,28 +158,26 @@ def test_a_new_session_keeps_its_timer_and_scoring_switches(
     )
 
 
-def test_open_sessions_never_share_a_join_code(test_quiz: Quiz, teacher: AbstractBaseUser) -> None:
+def test_open_sessions_never_share_a_join_code(test_quiz: Quiz, teacher: User) -> None:
     codes = [services.create_session(quiz=test_quiz, host=teacher).join_code for _ in range(30)]
     assert len(set(codes)) == 30
     assert all(len(code) == 6 and code.isdigit() for code in codes)
 
 
 def test_the_database_refuses_a_second_open_session_with_a_taken_code(
-    live: LiveSession, test_quiz: Quiz, teacher: AbstractBaseUser
+    live: LiveSession, test_quiz: Quiz, teacher: User
 ) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         LiveSession.objects.create(quiz=test_quiz, host=teacher, join_code=live.join_code)
 
 
-def test_a_student_cannot_open_a_live_session(test_quiz: Quiz, student: AbstractBaseUser) -> None:
+def test_a_student_cannot_open_a_live_session(test_quiz: Quiz, student: User) -> None:
     with pytest.raises(services.NotAllowed):
         services.create_session(quiz=test_quiz, host=student)
     assert not LiveSession.objects.exists()
 
 
-def test_a_quiz_without_questions_cannot_go_live(
-    test_quiz: Quiz, teacher: AbstractBaseUser
-) -> None:
+def test_a_quiz_without_questions_cannot_go_live(test_quiz: Quiz, teacher: User) -> None:
     empty = Quiz.objects.create(lesson=test_quiz.lesson, slug="empty-quiz", title="Empty")
     with pytest.raises(services.WrongState, match="no questions"):
         services.create_session(quiz=empty, host=teacher)
@@ -297,7 +294,7 @@ def test_a_nickname_piling_accents_on_one_letter_is_refused(live: LiveSession) -
 
 
 def test_the_same_nickname_may_play_in_another_session(
-    live: LiveSession, ada: Player, test_quiz: Quiz, teacher: AbstractBaseUser
+    live: LiveSession, ada: Player, test_quiz: Quiz, teacher: User
 ) -> None:
     other = services.create_session(quiz=test_quiz, host=teacher)
     assert join(other, "Ada").session == other
@@ -319,25 +316,21 @@ def test_a_rejoining_browser_keeps_its_score(
 
 
 def test_a_kicked_player_cannot_rejoin_from_the_same_browser(
-    live: LiveSession, teacher: AbstractBaseUser, ada: Player
+    live: LiveSession, teacher: User, ada: Player
 ) -> None:
     services.kick(session=live, actor=teacher, player_id=ada.pk)
     with pytest.raises(services.Kicked):
         join_by_code(code=live.join_code, nickname="Ada again", session_key="key-Ada")
 
 
-def test_nobody_joins_a_session_that_has_shown_its_podium(
-    live: LiveSession, teacher: AbstractBaseUser
-) -> None:
+def test_nobody_joins_a_session_that_has_shown_its_podium(live: LiveSession, teacher: User) -> None:
     LiveSession.objects.filter(pk=live.pk).update(state=State.FINISHED)
     with pytest.raises(services.WrongState, match="finished"):
         join(live, "Latecomer")
     assert not Player.objects.exists()
 
 
-def test_nobody_joins_a_session_the_host_ended(
-    live: LiveSession, teacher: AbstractBaseUser
-) -> None:
+def test_nobody_joins_a_session_the_host_ended(live: LiveSession, teacher: User) -> None:
     services.end(session=live, actor=teacher)
     with pytest.raises(services.SessionNotFound):
         join(live, "Latecomer")
@@ -371,7 +364,7 @@ def test_an_unknown_join_code_is_not_found(live: LiveSession) -> None:
 
 
 def test_a_session_walks_lobby_question_reveal_for_each_question_then_finishes(
-    live: LiveSession, teacher: AbstractBaseUser
+    live: LiveSession, teacher: User
 ) -> None:
     seen = []
     versions = [live.version]
@@ -402,7 +395,7 @@ def test_a_session_walks_lobby_question_reveal_for_each_question_then_finishes(
 
 
 def test_opening_a_question_starts_its_timer_on_the_servers_clock(
-    live: LiveSession, teacher: AbstractBaseUser
+    live: LiveSession, teacher: User
 ) -> None:
     before = timezone.now()
     session = services.advance(session=live, actor=teacher)
@@ -411,16 +404,14 @@ def test_opening_a_question_starts_its_timer_on_the_servers_clock(
     assert session.question_deadline - session.question_opened_at == timedelta(seconds=20)
 
 
-def test_revealing_before_the_first_question_is_refused(
-    live: LiveSession, teacher: AbstractBaseUser
-) -> None:
+def test_revealing_before_the_first_question_is_refused(live: LiveSession, teacher: User) -> None:
     with pytest.raises(services.WrongState):
         services.reveal(session=live, actor=teacher)
     assert fresh(live).state == State.LOBBY
 
 
 def test_moving_on_while_a_question_is_open_is_refused(
-    live: LiveSession, teacher: AbstractBaseUser, question_open: LiveSession
+    live: LiveSession, teacher: User, question_open: LiveSession
 ) -> None:
     version = fresh(live).version
     with pytest.raises(services.WrongState, match="Reveal"):
@@ -434,14 +425,14 @@ def test_moving_on_while_a_question_is_open_is_refused(
 
 
 def test_revealing_twice_is_refused(
-    live: LiveSession, teacher: AbstractBaseUser, question_open: LiveSession
+    live: LiveSession, teacher: User, question_open: LiveSession
 ) -> None:
     services.reveal(session=live, actor=teacher)
     with pytest.raises(services.WrongState):
         services.reveal(session=live, actor=teacher)
 
 
-def test_nothing_moves_after_the_podium(live: LiveSession, teacher: AbstractBaseUser) -> None:
+def test_nothing_moves_after_the_podium(live: LiveSession, teacher: User) -> None:
     session = live
     for _ in questions(live):
         session = services.advance(session=session, actor=teacher)
@@ -453,9 +444,7 @@ def test_nothing_moves_after_the_podium(live: LiveSession, teacher: AbstractBase
         services.reveal(session=live, actor=teacher)
 
 
-def test_nothing_moves_after_the_session_ended(
-    live: LiveSession, teacher: AbstractBaseUser
-) -> None:
+def test_nothing_moves_after_the_session_ended(live: LiveSession, teacher: User) -> None:
     services.end(session=live, actor=teacher)
     with pytest.raises(services.WrongState):
         services.advance(session=live, actor=teacher)
@@ -464,16 +453,14 @@ def test_nothing_moves_after_the_session_ended(
 
 
 def test_the_host_may_end_the_session_from_any_state(
-    live: LiveSession, teacher: AbstractBaseUser, question_open: LiveSession
+    live: LiveSession, teacher: User, question_open: LiveSession
 ) -> None:
     ended = services.end(session=live, actor=teacher)
     assert ended.state == State.FINISHED
     assert ended.ended_at is not None
 
 
-def test_ending_twice_changes_nothing_the_second_time(
-    live: LiveSession, teacher: AbstractBaseUser
-) -> None:
+def test_ending_twice_changes_nothing_the_second_time(live: LiveSession, teacher: User) -> None:
     first = services.end(session=live, actor=teacher)
     second = services.end(session=live, actor=teacher)
     assert (second.ended_at, second.version) == (first.ended_at, first.version)
@@ -487,7 +474,7 @@ def test_ending_twice_changes_nothing_the_second_time(
     [("start", State.QUESTION), ("end", State.FINISHED)],
 )
 def test_the_host_acts_from_the_lobby(
-    live: LiveSession, teacher: AbstractBaseUser, action: str, state_after: str
+    live: LiveSession, teacher: User, action: str, state_after: str
 ) -> None:
     session = host_action(session=live, actor=teacher, action=action)
     assert session.state == state_after
@@ -495,7 +482,7 @@ def test_the_host_acts_from_the_lobby(
 
 
 def test_the_host_reveals_and_moves_on_through_perform_host_action(
-    live: LiveSession, teacher: AbstractBaseUser
+    live: LiveSession, teacher: User
 ) -> None:
     host_action(session=live, actor=teacher, action="start")
     assert host_action(session=live, actor=teacher, action="reveal").state == State.REVEAL
@@ -505,7 +492,7 @@ def test_the_host_reveals_and_moves_on_through_perform_host_action(
 
 
 def test_the_host_kicks_a_player_through_perform_host_action(
-    live: LiveSession, teacher: AbstractBaseUser, ada: Player
+    live: LiveSession, teacher: User, ada: Player
 ) -> None:
     version = fresh(live).version
     session = host_action(session=live, actor=teacher, action="kick", player_id=str(ada.pk))
@@ -515,7 +502,7 @@ def test_the_host_kicks_a_player_through_perform_host_action(
 
 @pytest.mark.parametrize("player_id", ["abc", "", None, "999999999"])
 def test_kicking_someone_who_is_not_a_player_is_refused(
-    live: LiveSession, teacher: AbstractBaseUser, ada: Player, player_id: object
+    live: LiveSession, teacher: User, ada: Player, player_id: object
 ) -> None:
     with pytest.raises(services.LiveError, match="not in this session"):
         host_action(session=live, actor=teacher, action="kick", player_id=player_id)
@@ -523,7 +510,7 @@ def test_kicking_someone_who_is_not_a_player_is_refused(
 
 
 def test_kicking_a_player_of_another_session_is_refused(
-    live: LiveSession, teacher: AbstractBaseUser, test_quiz: Quiz
+    live: LiveSession, teacher: User, test_quiz: Quiz
 ) -> None:
     other = services.create_session(quiz=test_quiz, host=teacher)
     stranger = join(other, "Stranger")
@@ -534,14 +521,14 @@ def test_kicking_a_player_of_another_session_is_refused(
 
 @pytest.mark.parametrize("action", ["", None, "dance", "START", ["start"]])
 def test_an_unknown_host_action_is_refused(
-    live: LiveSession, teacher: AbstractBaseUser, action: object
+    live: LiveSession, teacher: User, action: object
 ) -> None:
     with pytest.raises(services.LiveError, match="Unknown host action"):
         host_action(session=live, actor=teacher, action=action)
     assert fresh(live).state == State.LOBBY
 
 
-def _prepare(session: LiveSession, teacher: AbstractBaseUser, action: str) -> None:
+def _prepare(session: LiveSession, teacher: User, action: str) -> None:
     """Put the session where `action` would be allowed for its host."""
     if action in ("reveal", "end", "kick"):
         services.advance(session=session, actor=teacher)
@@ -553,7 +540,7 @@ def _prepare(session: LiveSession, teacher: AbstractBaseUser, action: str) -> No
 @pytest.mark.parametrize("action", services.HostAction.values)
 @pytest.mark.parametrize("who", ["student", "anonymous", "nobody"])
 def test_only_staff_may_perform_any_host_action(
-    live: LiveSession, student: AbstractBaseUser, ada: Player, action: str, who: str
+    live: LiveSession, student: User, ada: Player, action: str, who: str
 ) -> None:
     actor = {"student": student, "anonymous": AnonymousUser(), "nobody": None}[who]
     _prepare(live, live.host, action)
@@ -581,7 +568,7 @@ def test_only_staff_may_perform_any_host_action(
     ids=["advance", "reveal", "end"],
 )
 def test_each_host_service_refuses_a_student_on_its_own(
-    live: LiveSession, student: AbstractBaseUser, host_action: object
+    live: LiveSession, student: User, host_action: Any
 ) -> None:
     with pytest.raises(services.NotAllowed):
         host_action(live, student)
@@ -642,7 +629,7 @@ def test_a_wrong_answer_earns_nothing(
 
 
 def test_with_speed_scoring_off_a_slow_correct_answer_earns_1000(
-    flat_scoring: LiveSession, teacher: AbstractBaseUser
+    flat_scoring: LiveSession, teacher: User
 ) -> None:
     player = join(flat_scoring, "Ada")
     services.advance(session=flat_scoring, actor=teacher)
@@ -670,7 +657,7 @@ def test_the_answer_records_choice_question_and_elapsed_time(
 
 
 def play_question(
-    session: LiveSession, teacher: AbstractBaseUser, player: Player, *, correctly: bool
+    session: LiveSession, teacher: User, player: Player, *, correctly: bool
 ) -> services.AnswerOutcome:
     services.advance(session=session, actor=teacher)
     outcome = (answer_correctly if correctly else answer_wrongly)(player, session)
@@ -679,7 +666,7 @@ def play_question(
 
 
 def test_correct_answers_in_a_row_earn_a_growing_streak_bonus(
-    flat_scoring: LiveSession, teacher: AbstractBaseUser
+    flat_scoring: LiveSession, teacher: User
 ) -> None:
     player = join(flat_scoring, "Ada")
     first = play_question(flat_scoring, teacher, player, correctly=True)
@@ -695,9 +682,7 @@ def test_correct_answers_in_a_row_earn_a_growing_streak_bonus(
     assert reload(player).streak == 3
 
 
-def test_a_wrong_answer_resets_the_streak(
-    flat_scoring: LiveSession, teacher: AbstractBaseUser
-) -> None:
+def test_a_wrong_answer_resets_the_streak(flat_scoring: LiveSession, teacher: User) -> None:
     player = join(flat_scoring, "Ada")
     play_question(flat_scoring, teacher, player, correctly=True)
     play_question(flat_scoring, teacher, player, correctly=True)
@@ -709,7 +694,7 @@ def test_a_wrong_answer_resets_the_streak(
 
 @pytest.mark.parametrize(("streak_before", "bonus"), [(4, 400), (5, 500), (6, 500), (40, 500)])
 def test_the_streak_bonus_is_capped_at_500(
-    flat_scoring: LiveSession, teacher: AbstractBaseUser, streak_before: int, bonus: int
+    flat_scoring: LiveSession, teacher: User, streak_before: int, bonus: int
 ) -> None:
     player = join(flat_scoring, "Ada")
     Player.objects.filter(pk=player.pk).update(streak=streak_before)
@@ -719,9 +704,7 @@ def test_the_streak_bonus_is_capped_at_500(
     assert outcome.answer.streak_after == streak_before + 1
 
 
-def test_with_the_streak_bonus_off_a_streak_earns_no_bonus(
-    test_quiz: Quiz, teacher: AbstractBaseUser
-) -> None:
+def test_with_the_streak_bonus_off_a_streak_earns_no_bonus(test_quiz: Quiz, teacher: User) -> None:
     session = services.create_session(
         quiz=test_quiz, host=teacher, speed_scoring=False, streak_bonus=False
     )
@@ -733,7 +716,7 @@ def test_with_the_streak_bonus_off_a_streak_earns_no_bonus(
 
 
 def test_the_reveal_resets_the_streak_of_players_who_did_not_answer(
-    flat_scoring: LiveSession, teacher: AbstractBaseUser
+    flat_scoring: LiveSession, teacher: User
 ) -> None:
     ada = join(flat_scoring, "Ada")
     bob = join(flat_scoring, "Bob")
@@ -746,7 +729,7 @@ def test_the_reveal_resets_the_streak_of_players_who_did_not_answer(
 
 
 def test_a_missed_question_means_no_bonus_on_the_next(
-    flat_scoring: LiveSession, teacher: AbstractBaseUser
+    flat_scoring: LiveSession, teacher: User
 ) -> None:
     player = join(flat_scoring, "Ada")
     play_question(flat_scoring, teacher, player, correctly=True)
@@ -810,7 +793,7 @@ def test_answering_in_the_lobby_is_refused(live: LiveSession, ada: Player) -> No
 
 
 def test_answering_after_the_reveal_is_refused(
-    live: LiveSession, teacher: AbstractBaseUser, ada: Player, question_open: LiveSession
+    live: LiveSession, teacher: User, ada: Player, question_open: LiveSession
 ) -> None:
     question = fresh(live).current_question
     services.reveal(session=live, actor=teacher)
@@ -830,7 +813,7 @@ def test_answering_after_the_deadline_and_its_grace_is_refused(
 
 
 def test_a_kicked_player_cannot_answer(
-    live: LiveSession, teacher: AbstractBaseUser, ada: Player, question_open: LiveSession
+    live: LiveSession, teacher: User, ada: Player, question_open: LiveSession
 ) -> None:
     services.kick(session=live, actor=teacher, player_id=ada.pk)
     with pytest.raises(services.Kicked):
@@ -860,7 +843,7 @@ def test_reveal_if_due_reveals_once_everybody_answered(
 
 def test_kicked_players_are_not_waited_for(
     live: LiveSession,
-    teacher: AbstractBaseUser,
+    teacher: User,
     ada: Player,
     bob: Player,
     question_open: LiveSession,
@@ -891,7 +874,7 @@ def test_reveal_if_due_waits_out_the_grace_for_answers_sent_as_time_ran_out(
 
 
 def test_reveal_if_due_reveals_an_empty_room_when_time_is_up(
-    live: LiveSession, teacher: AbstractBaseUser
+    live: LiveSession, teacher: User
 ) -> None:
     services.advance(session=live, actor=teacher)
     assert services.reveal_if_due(fresh(live)) is False  # no players: wait for the timer
@@ -919,7 +902,7 @@ def test_reveal_if_due_does_nothing_outside_a_question(live: LiveSession, ada: P
 
 
 def test_ending_a_session_stamps_it_and_frees_its_join_code(
-    live: LiveSession, teacher: AbstractBaseUser, test_quiz: Quiz
+    live: LiveSession, teacher: User, test_quiz: Quiz
 ) -> None:
     before = timezone.now()
     ended = services.end(session=live, actor=teacher)
@@ -931,7 +914,7 @@ def test_ending_a_session_stamps_it_and_frees_its_join_code(
     assert join(again, "Ada").session == again
 
 
-def test_an_ended_session_is_no_longer_open(live: LiveSession, teacher: AbstractBaseUser) -> None:
+def test_an_ended_session_is_no_longer_open(live: LiveSession, teacher: User) -> None:
     services.end(session=live, actor=teacher)
     assert live not in services.open_sessions()
     with pytest.raises(services.SessionNotFound):
@@ -943,7 +926,7 @@ def test_an_ended_session_is_no_longer_open(live: LiveSession, teacher: Abstract
 
 def test_option_counts_count_each_choice_of_the_current_question(
     live: LiveSession,
-    teacher: AbstractBaseUser,
+    teacher: User,
     ada: Player,
     bob: Player,
     question_open: LiveSession,
@@ -978,7 +961,7 @@ def test_option_counts_are_empty_in_the_lobby(live: LiveSession) -> None:
 
 def test_answer_count_counts_answers_to_the_current_question_only(
     live: LiveSession,
-    teacher: AbstractBaseUser,
+    teacher: User,
     ada: Player,
     bob: Player,
     question_open: LiveSession,
@@ -995,7 +978,7 @@ def test_answer_count_counts_answers_to_the_current_question_only(
 
 def test_answer_count_leaves_out_kicked_players(
     live: LiveSession,
-    teacher: AbstractBaseUser,
+    teacher: User,
     ada: Player,
     bob: Player,
     question_open: LiveSession,
@@ -1014,7 +997,7 @@ def test_answer_count_is_zero_in_the_lobby(live: LiveSession, ada: Player) -> No
 
 
 def test_the_ranking_orders_by_score_then_by_who_joined_first(
-    live: LiveSession, teacher: AbstractBaseUser
+    live: LiveSession, teacher: User
 ) -> None:
     players = {name: join(live, name) for name in ("Ada", "Bob", "Cy", "Dee", "Eve")}
     for name, score in {"Ada": 500, "Bob": 900, "Cy": 500, "Dee": 0, "Eve": 1200}.items():

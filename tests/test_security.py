@@ -230,7 +230,8 @@ def test_behind_a_proxy_a_request_without_a_usable_x_real_ip_counts_by_its_peer(
     client: Client, room: dict[str, Any], settings: Any
 ) -> None:
     settings.RATELIMIT_IP_META_KEY = "quizsite.proxy.client_ip"
-    for header in ({}, {"HTTP_X_REAL_IP": "not an address"}):
+    headers: list[dict[str, Any]] = [{}, {"HTTP_X_REAL_IP": "not an address"}]
+    for header in headers:
         response = client.post(
             reverse("live:join"), {"code": "000000", "nickname": "Eve"}, **header
         )

@@ -481,7 +481,7 @@ def test_get_owned_attempt_finds_the_sessions_own_attempt(
     attempt: Attempt, session_key: str
 ) -> None:
     found = services.get_owned_attempt(
-        attempt_id=str(attempt.pk), session_key=session_key, user=AnonymousUser()
+        attempt_id=attempt.pk, session_key=session_key, user=AnonymousUser()
     )
 
     assert found == attempt
@@ -640,7 +640,10 @@ def test_with_scores_annotates_correct_answered_and_question_counts(
         )
     }
 
-    counts = {pk: (a.correct_count, a.answered_count, a.question_count) for pk, a in scored.items()}
+    counts = {
+        pk: (a.correct_count, a.answered_count, a.question_count)  # type: ignore[attr-defined]
+        for pk, a in scored.items()
+    }
     assert counts == {
         partial.pk: (1, 2, 5),
         finished.pk: (3, 3, 3),

@@ -29,7 +29,7 @@ def opened() -> Iterator[Callable[[], int]]:
     """How many connections to the database server were opened since the test began,
     in any thread (with Django's pool: how many the pool had to open)."""
     if pooled():
-        pool = connections["default"].pool
+        pool = connections["default"].pool  # type: ignore[attr-defined] # psycopg pool
         before = pool.get_stats().get("connections_num", 0)
         yield lambda: pool.get_stats().get("connections_num", 0) - before
         return

@@ -9,9 +9,9 @@ from __future__ import annotations
 import html
 import re
 import uuid
+from typing import Any
 
 import pytest
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -22,7 +22,7 @@ PRACTICE_SLUG = "asgi-vs-wsgi-practice"
 TEST_SLUG = "asgi-vs-wsgi-performance"
 
 
-def text_of(response: HttpResponse) -> str:
+def text_of(response: Any) -> str:
     """The page's HTML with entities decoded, so texts with apostrophes compare as written."""
     return html.unescape(response.content.decode())
 
@@ -47,9 +47,7 @@ def start(client: Client, slug: str = PRACTICE_SLUG) -> Attempt:
     return Attempt.objects.get(pk=attempt_id)
 
 
-def post_answer(
-    client: Client, attempt: Attempt, question: Question, choice: Choice
-) -> HttpResponse:
+def post_answer(client: Client, attempt: Attempt, question: Question, choice: Choice) -> Any:
     return client.post(
         reverse("quiz:answer", args=[attempt.pk]),
         {"action": "answer", "question": question.pk, "choice": choice.pk},

@@ -39,7 +39,7 @@ def closes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 async def test_channels_still_closes_connections_around_every_orm_call(
     closes: list[str],
 ) -> None:
-    await channels_db.database_sync_to_async(lambda: None)()
+    await channels_db.database_sync_to_async(dict)()
     assert closes == ["close", "close"], (
         "channels' database_sync_to_async no longer closes connections around each call: "
         "quiz/db.py's SocketDatabaseSyncToAsync may go"
@@ -47,7 +47,7 @@ async def test_channels_still_closes_connections_around_every_orm_call(
 
 
 async def test_our_orm_calls_keep_their_connection(closes: list[str]) -> None:
-    await SocketDatabaseSyncToAsync(lambda: None)()
+    await SocketDatabaseSyncToAsync(dict)()
     assert closes == []
 
 
@@ -90,9 +90,12 @@ async def test_channels_in_memory_layer_still_sweeps_on_every_call(
     )
     sweeps: list[int] = []
     original = InMemoryChannelLayer._clean_expired
-    monkeypatch.setattr(
-        InMemoryChannelLayer, "_clean_expired", lambda self: (sweeps.append(1), original(self))
-    )
+
+    def counting(layer: InMemoryChannelLayer) -> None:
+        sweeps.append(1)
+        original(layer)
+
+    monkeypatch.setattr(InMemoryChannelLayer, "_clean_expired", counting)
     layer = InMemoryChannelLayer()
     channel = await layer.new_channel()
     await layer.group_add("room", channel)

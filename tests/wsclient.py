@@ -20,7 +20,7 @@ class Socket:
         origin = "http://" + url.split("://", 1)[1].split("/", 1)[0]
         connection = await websockets.connect(
             url,
-            origin=origin,
+            origin=websockets.Origin(origin),
             additional_headers={"Cookie": f"sessionid={session_key}"},
             max_size=2**22,
         )
@@ -28,7 +28,7 @@ class Socket:
 
     async def send_form(self, **fields: Any) -> None:
         """What htmx sends for a `<form ws-send>`: the fields, as strings, plus HEADERS."""
-        payload = {name: str(value) for name, value in fields.items()}
+        payload: dict[str, Any] = {name: str(value) for name, value in fields.items()}
         payload["HEADERS"] = {"HX-Request": "true"}
         await self.connection.send(json.dumps(payload))
 
