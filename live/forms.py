@@ -21,7 +21,13 @@ class LiveSessionForm(forms.ModelForm):
 
     class Meta:
         model = LiveSession
-        fields = ["quiz", "seconds_per_question", "speed_scoring", "streak_bonus"]
+        fields = [
+            "quiz",
+            "seconds_per_question",
+            "speed_scoring",
+            "streak_bonus",
+            "instant_verdicts",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -51,6 +51,9 @@ class LiveSession(models.Model):
     )
     speed_scoring = models.BooleanField(default=True)
     streak_bonus = models.BooleanField(default=True)
+    # Off: a player learns right or wrong only at the reveal, so a second device cannot
+    # try the options out first (docs/security.md). On: at once, for a practice game.
+    instant_verdicts = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 

@@ -193,13 +193,14 @@ def render_host(
     # Built fresh: the host screen also shows what changes between versions
     # (players joining, answers coming in), and there are only one or two hosts.
     snapshot = build_snapshot(session.pk)
-    players = list(services.active_players(snapshot.session).order_by("-joined_at")[:HOST_ROSTER])
+    newest = services.active_players(snapshot.session).order_by("-joined_at")[:HOST_ROSTER]
     context = {
         "snap": snapshot,
         "session": snapshot.session,
         # The newest arrivals: a projector cannot show a whole school, and the host's
-        # every redraw would carry it.
-        "players": players,
+        # every redraw would carry it. Their scores as the snapshot has them: from when
+        # the open question opened, so the projector tells nobody who was right.
+        "players": [s for p in newest if (s := snapshot.standing_of(p.pk)) is not None],
         "answered": services.answer_count(snapshot.session),
         "oob": oob,
     }
@@ -244,7 +245,8 @@ def render_player(
             )
         )
     own_answer = None
-    if snapshot.question is not None and snapshot.session.state == State.QUESTION:
+    question_open = snapshot.question is not None and snapshot.session.state == State.QUESTION
+    if snapshot.question is not None and question_open:
         if outcome is not None:
             own_answer = outcome.answer
         elif answered_ids is None or snapshot.question.pk in answered_ids:
@@ -252,13 +254,22 @@ def render_player(
     elif snapshot.question is not None:
         own_answer = snapshot.answers.get(player.pk)
     standing = snapshot.standing_of(player.pk)
+    # The snapshot's scores, streaks and ranks are from when the question opened: while it
+    # is open they show nothing of an answer just given, unless the host chose instant
+    # verdicts. Then the player's own answer counts at once.
     score = standing.score if standing else player.score
     streak = standing.streak if standing else player.streak
-    if outcome is not None:
-        score, streak = outcome.player.score, outcome.player.streak
-    elif own_answer is not None and snapshot.session.state == State.QUESTION:
-        # The snapshot's scores are from when the question opened.
+    rank = standing.rank if standing else None
+    instant = snapshot.session.instant_verdicts
+    if instant and outcome is not None:
+        score, streak, rank = outcome.player.score, outcome.player.streak, outcome.rank
+    elif instant and own_answer is not None and question_open:
         score, streak = score + own_answer.points, own_answer.streak_after
+    chosen = None
+    if own_answer is not None and snapshot.question is not None:
+        chosen = next(
+            (c for c in snapshot.question.choices.all() if c.pk == own_answer.choice_id), None
+        )
     context = {
         "snap": snapshot,
         "session": snapshot.session,
@@ -266,9 +277,11 @@ def render_player(
         "standing": standing,
         "score": score,
         "streak": streak,
-        "rank": outcome.rank if outcome else (standing.rank if standing else None),
+        "rank": rank,
         "outcome": outcome,
         "own_answer": own_answer,
+        "chosen": chosen,
+        "instant": instant,
         "shared": shared,
         "oob": oob,
     }

@@ -167,6 +167,7 @@ def create_session(
     seconds_per_question: int = 20,
     speed_scoring: bool = True,
     streak_bonus: bool = True,
+    instant_verdicts: bool = False,
 ) -> LiveSession:
     if not host.is_staff:
         raise NotAllowed("Only instructors can start a live session.")
@@ -183,6 +184,7 @@ def create_session(
                     seconds_per_question=seconds_per_question,
                     speed_scoring=speed_scoring,
                     streak_bonus=streak_bonus,
+                    instant_verdicts=instant_verdicts,
                 )
         except IntegrityError:
             continue  # the code is taken by another open session

@@ -91,8 +91,9 @@ async def test_players_of_a_killed_process_reconnect_to_the_other_and_keep_their
     await ada.send_form(
         action="answer", question=QUESTION.search(question)[1], choice=choice_for(question, "C")
     )
-    locked = await ada.wait_for("Answer locked in")
-    points = int(re.search(r"\+(\d+) points", locked)[1])
+    await ada.wait_for("Answer locked in")
+    points, _ = scores(cluster, code)["player0"]  # the verdict waits for the reveal
+    assert points > 0
 
     cluster.kill(0)
     with pytest.raises(websockets.ConnectionClosed):
@@ -101,7 +102,7 @@ async def test_players_of_a_killed_process_reconnect_to_the_other_and_keep_their
     # htmx reconnects after an abnormal close; behind a proxy it reaches the survivor.
     ada = await Socket.open(cluster.ws(1, f"/ws/live/{code}/play/"), room["players"][0])
     again = await ada.wait_for("Answer locked in")
-    assert f"{points} points" in again
+    assert "You chose" in again
     await host.send_form(action="reveal")
     reveal = await ada.wait_for("Correct!")
     assert f"with {points} points" in reveal
@@ -212,8 +213,8 @@ async def test_postgresql_out_of_reach_gives_a_clear_message_and_no_partial_writ
 
     assert scores(cluster, code)["player0"] == (0, 0)  # nothing half-written
     await ada.send_form(action="answer", **answer)
-    locked = await ada.wait_for("Answer locked in", timeout=30)
-    points = int(re.search(r"\+(\d+) points", locked)[1])
-    assert scores(cluster, code)["player0"] == (points, points)
+    await ada.wait_for("Answer locked in", timeout=30)
+    points, stored = scores(cluster, code)["player0"]
+    assert points == stored > 0
     for socket in (host, ada):
         await socket.close()

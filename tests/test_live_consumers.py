@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import html
 import json
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -439,7 +440,7 @@ async def test_start_sends_question_1_to_the_host_and_to_every_player(
 
 
 @pytest.mark.usefixtures("question_open")
-async def test_an_answer_is_locked_in_with_its_points(
+async def test_an_answer_is_locked_in_and_its_points_wait_for_the_reveal(
     application: Any,
     live: LiveSession,
     ada: Seat,
@@ -452,15 +453,16 @@ async def test_an_answer_is_locked_in_with_its_points(
     [(question_pk, choice_pk, points)] = await answers_of(ada)
     assert (question_pk, choice_pk) == (first.pk, first.correct_pk)
     assert 500 <= points <= 1000
-    assert f"+{points} points" in reply
-    assert f"You have {points} points, rank 1 of 1" in reply
-    assert f"{points} points</span>" in reply  # the status line too
+    assert await score_of(ada) == points  # scored and stored at once
+    assert "You chose" in reply
+    assert f"{points}" not in reply
+    assert "0 points</span>" in reply  # the status line: the score when the question opened
+    assert "rank 1 of 1" in reply
     assert_reveals_nothing(reply, first)
-    assert await score_of(ada) == points
 
 
 @pytest.mark.usefixtures("question_open")
-async def test_a_wrong_answer_is_locked_in_without_points_or_the_right_answer(
+async def test_a_wrong_answer_is_locked_in_the_same_way(
     application: Any,
     live: LiveSession,
     ada: Seat,
@@ -470,9 +472,98 @@ async def test_a_wrong_answer_is_locked_in_without_points_or_the_right_answer(
         await send_answer(player, first, first.wrong_pk)
         reply = await read_until(player, "Answer locked in")
 
-    assert "No points this time" in reply
+    assert "No points" not in reply
+    assert "You chose" in reply
     assert_reveals_nothing(reply, first)
     assert await answers_of(ada) == [(first.pk, first.wrong_pk, 0)]
+
+
+def neutral(frame: str, seat: Seat, facts: QuestionFacts) -> str:
+    """A player's frame with what they already know taken out: their own name and the
+    letter they chose. What is left must not depend on whether they were right."""
+    frame = frame.replace(seat.nickname, "NAME")
+    return re.sub(r'You chose <span class="letter">[A-D]</span>', "You chose X", frame)
+
+
+async def test_a_right_and_a_wrong_answer_look_the_same_until_the_reveal(
+    application: Any,
+    live: LiveSession,
+    teacher: User,
+    first: QuestionFacts,
+) -> None:
+    """The oracle a student with spare devices would use: one answers right, the other
+    wrong, and nothing either screen receives tells them apart before the reveal."""
+    right = await database_sync_to_async(seat)(live, "Ann")
+    wrong = await database_sync_to_async(seat)(live, "Ben")
+    await database_sync_to_async(seat)(live, "Cy")  # yet to answer: no automatic reveal
+    await database_sync_to_async(services.advance)(session=live, actor=teacher)
+    frames: dict[str, list[str]] = {}
+    async with (
+        socket(application, play_path(live), right.cookie, greeting="Question 1") as ann,
+        socket(application, play_path(live), wrong.cookie, greeting="Question 1") as ben,
+    ):
+        await send_answer(ann, first, first.correct_pk)
+        await send_answer(ben, first, first.wrong_pk)
+        ann_ack = await read_until(ann, "Answer locked in")
+        ben_ack = await read_until(ben, "Answer locked in")
+        frames = {"ann": [ann_ack], "ben": [ben_ack]}
+    # A reload or reconnect redraws the locked-in screen from the database.
+    for name, player in (("ann", right), ("ben", wrong)):
+        async with socket(application, play_path(live), player.cookie) as again:
+            frames[name].append(await read_until(again, "Answer locked in"))
+
+    for ann_frame, ben_frame in zip(frames["ann"], frames["ben"], strict=True):
+        assert neutral(ann_frame, right, first) == neutral(ben_frame, wrong, first)
+        assert len(ann_frame.replace(right.nickname, "")) == len(
+            ben_frame.replace(wrong.nickname, "")
+        )
+    # And the verdicts are real: they arrive with the reveal.
+    await database_sync_to_async(services.reveal)(session=live, actor=teacher)
+    async with socket(application, play_path(live), right.cookie) as ann:
+        assert "Correct!" in await read_until(ann, "Correct!")
+    async with socket(application, play_path(live), wrong.cookie) as ben:
+        assert "Not this time" in await read_until(ben, "Not this time")
+
+
+@pytest.mark.usefixtures("question_open", "bob")  # Bob has not answered: no reveal yet
+async def test_the_host_screen_shows_no_scores_of_the_open_question(
+    application: Any, live: LiveSession, host_cookie: str, ada: Seat, first: QuestionFacts
+) -> None:
+    """The projector (and a staff account) sees the answer count, not who scored."""
+    async with socket(application, play_path(live), ada.cookie, greeting="Question 1") as player:
+        await send_answer(player, first, first.correct_pk)
+        await read_until(player, "Answer locked in")
+    points = await score_of(ada)
+    await database_sync_to_async(seat)(live, "Late")  # a join redraws the host roster
+
+    async with socket(application, host_path(live), host_cookie) as host:
+        view = await read_until(host, "Late", "answered")
+
+    assert f">{points}<" not in view
+    assert "1</strong> of 3 answered" in view
+
+
+@pytest.fixture
+def instant(test_quiz: Quiz, teacher: User) -> LiveSession:
+    """A practice game: the host opted into instant verdicts."""
+    return services.create_session(quiz=test_quiz, host=teacher, instant_verdicts=True)
+
+
+async def test_with_instant_verdicts_an_answer_shows_its_points_at_once(
+    application: Any, instant: LiveSession, teacher: User, first: QuestionFacts
+) -> None:
+    ada = await database_sync_to_async(seat)(instant, "Ada")
+    await database_sync_to_async(services.advance)(session=instant, actor=teacher)
+    async with socket(application, play_path(instant), ada.cookie, greeting="Question 1") as p:
+        await send_answer(p, first, first.correct_pk)
+        reply = await read_until(p, "Answer locked in")
+        await send_answer(p, first, first.wrong_pk)  # refused: the first answer stays
+    points = await score_of(ada)
+
+    assert f"+{points} points" in reply
+    assert f"You have {points} points, rank 1 of 1" in reply
+    assert f"{points} points</span>" in reply
+    assert_reveals_nothing(reply, first)  # the right option still waits for the reveal
 
 
 @pytest.mark.usefixtures("question_open", "bob")
@@ -815,7 +906,7 @@ async def test_a_player_reconnecting_mid_question_gets_the_question_again(
 
 
 @pytest.mark.usefixtures("question_open")
-async def test_a_player_reconnecting_after_answering_sees_their_answer_and_the_same_score(
+async def test_a_player_reconnecting_after_answering_sees_their_answer_locked_in(
     application: Any,
     live: LiveSession,
     ada: Seat,
@@ -825,20 +916,18 @@ async def test_a_player_reconnecting_after_answering_sees_their_answer_and_the_s
     async with socket(application, play_path(live), ada.cookie, greeting="Question 1") as player:
         await send_answer(player, first, first.correct_pk)
         await read_until(player, "Answer locked in")
-    points = await score_of(ada)
 
     async with socket(application, play_path(live), ada.cookie) as again:
         view = await read_until(again, "Answer locked in")
 
-    assert f"+{points} points" in view
-    assert f"{points} points</span>" in view
-    assert f"You have {points} points" in view
+    assert 'You chose <span class="letter">C</span>' in view
+    assert "0 points</span>" in view
     assert 'name="choice"' not in view  # no second chance to answer
     assert len(await answers_of(ada)) == 1
 
 
 @pytest.mark.usefixtures("question_open")
-async def test_a_player_reconnecting_to_another_server_process_sees_the_same_score(
+async def test_a_player_reconnecting_to_another_server_process_sees_the_same_screen(
     application: Any,
     live: LiveSession,
     ada: Seat,
@@ -846,18 +935,17 @@ async def test_a_player_reconnecting_to_another_server_process_sees_the_same_sco
     first: QuestionFacts,
 ) -> None:
     """The rendered snapshot is a per-process memo; a process that builds it after the
-    answer (a restart, another Daphne worker, an evicted entry) must show the same score."""
+    answer (a restart, another Daphne worker, an evicted entry) must show the same."""
     async with socket(application, play_path(live), ada.cookie, greeting="Question 1") as player:
         await send_answer(player, first, first.correct_pk)
-        await read_until(player, "Answer locked in")
-    points = await score_of(ada)
+        before = await read_until(player, "Answer locked in")
 
     caches.clear_all()  # what a fresh server process starts with
     async with socket(application, play_path(live), ada.cookie) as again:
         view = await read_until(again, "Answer locked in")
 
-    assert f"{points} points</span>" in view
-    assert f"You have {points} points" in view
+    assert "0 points</span>" in view
+    assert "0 points</span>" in before
 
 
 @pytest.mark.usefixtures("question_open")
