@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
@@ -192,18 +193,9 @@ def asgi_server(
 
 @pytest.fixture
 def asgi_application() -> Any:
-    """The project's ASGI application with "testserver" among the allowed origins.
-
-    AllowedHostsOriginValidator copies ALLOWED_HOSTS when quizsite.asgi is imported;
-    Django's test setup adds "testserver" later, so build it again if needed.
-    """
-    import importlib
-
+    """The project's ASGI application, as Daphne serves it."""
     import quizsite.asgi
 
-    validator = quizsite.asgi.application.application_mapping["websocket"]
-    if "testserver" not in validator.allowed_origins:
-        importlib.reload(quizsite.asgi)
     return quizsite.asgi.application
 
 
@@ -212,8 +204,16 @@ def application(asgi_application: Any) -> Any:
     return asgi_application
 
 
-def socket_headers(session_key: str | None, origin: bytes = b"http://testserver") -> list:
-    headers = [(b"origin", origin)]
+ORIGIN = b"http://testserver"
+
+
+def socket_headers(
+    session_key: str | None, origin: bytes | None = ORIGIN, host: bytes = b"testserver"
+) -> list[tuple[bytes, bytes]]:
+    """What a browser on this site sends with a socket: Host, Origin and the cookie."""
+    headers = [(b"host", host)]
+    if origin is not None:
+        headers.append((b"origin", origin))
     if session_key:
-        headers.append((b"cookie", f"sessionid={session_key}".encode()))
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={session_key}".encode()))
     return headers

@@ -17,19 +17,18 @@ from typing import Any
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
 
 from quiz import services
 from quiz.models import Attempt, Quiz, Response
+from tests.conftest import ORIGIN, socket_headers
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("sync_thread_connection_closed"),
 ]
 
-ORIGIN = b"http://testserver"
 TIMEOUT = 10  # seconds a reply may take on a slow machine; not a performance bound
 
 
@@ -120,11 +119,7 @@ def test_attempt(test_quiz: Quiz, session_key: str) -> Attempt:
 def communicator_for(
     application: Any, attempt_id: object, session_key: str | None, origin: bytes | None = ORIGIN
 ) -> WebsocketCommunicator:
-    headers = []
-    if origin is not None:
-        headers.append((b"origin", origin))
-    if session_key is not None:
-        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={session_key}".encode()))
+    headers = socket_headers(session_key, origin)
     return WebsocketCommunicator(application, f"/ws/attempts/{attempt_id}/", headers=headers)
 
 

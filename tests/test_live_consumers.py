@@ -37,6 +37,7 @@ from live.consumers import LivePlayerConsumer
 from live.models import LiveAnswer, LiveSession, Player
 from quiz import caches
 from quiz.models import Quiz
+from tests.conftest import ORIGIN, socket_headers
 from tests.factories import join
 
 pytestmark = [
@@ -44,7 +45,6 @@ pytestmark = [
     pytest.mark.usefixtures("sync_thread_connection_closed"),
 ]
 
-ORIGIN = b"http://testserver"
 TIMEOUT = 10  # seconds a reply may take on a slow machine; not a performance bound
 CLOSE_FORBIDDEN = 4403
 
@@ -178,12 +178,7 @@ def question_open(live: LiveSession, teacher: User, ada: Seat) -> LiveSession:
 def communicator_for(
     application: Any, path: str, cookie: str | None, origin: bytes | None = ORIGIN
 ) -> WebsocketCommunicator:
-    headers = []
-    if origin is not None:
-        headers.append((b"origin", origin))
-    if cookie is not None:
-        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
-    return WebsocketCommunicator(application, path, headers=headers)
+    return WebsocketCommunicator(application, path, headers=socket_headers(cookie, origin))
 
 
 def host_path(session: LiveSession) -> str:
