@@ -79,9 +79,17 @@ superuser: migrate
 lint: install-dev
 	$(BIN)/ruff check .
 
+# Coverage of the test process ([tool.coverage.*] in pyproject.toml; the Daphne
+# servers the browser tests start are not measured). The floor, fail_under there, is
+# for the whole suite: a run of some tests (PYTEST_ARGS=tests/test_x.py) reports
+# coverage without it. A bare --cov takes the packages from pyproject.toml; it must be
+# followed by an option, or it takes the next word (a test file) for the package.
+COV_ARGS = --cov --cov-report=term-missing:skip-covered $(if $(strip $(PYTEST_ARGS)),--cov-fail-under=0)
+
 test: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest $(COV_ARGS) $(PYTEST_ARGS)
 
 bench: install-dev
 	@command -v wrk >/dev/null 2>&1 || echo "wrk not found (apt-get install wrk): HTTP benchmarks use the slower Python generator"
