@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run run-scaled run-split test lint install install-dev migrate content superuser audit clean bench bench-smoke
+.PHONY: help run run-scaled run-split test lint install install-dev lock migrate content superuser audit clean bench bench-smoke
 WORKERS ?= 2
 PAGE_WORKERS ?= 2
 PAGE_CACHE ?= 1
@@ -17,6 +17,7 @@ help:
 	@echo "make run-scaled  WORKERS Daphne processes on one port (needs DATABASE_URL=postgres://... and REDIS_URL)"
 	@echo "make run-split   nginx: pages to PAGE_WORKERS gunicorn workers, /ws/ to WORKERS Daphne processes (the same, and nginx);"
 	@echo "                 anonymous readers share a page for PAGE_CACHE seconds (0: off)"
+	@echo "make lock     re-compile requirements.txt and requirements-dev.txt from the .in files (uv)"
 	@echo "make audit    pip-audit the pinned requirements (needs internet access)"
 	@echo "make bench    every benchmark (~30 min; PostgreSQL, Redis, wrk), see docs/performance.md"
 	@echo "make bench-smoke  the benchmarks' smoke test (~1 min)"
@@ -26,16 +27,35 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# The lock files pin every package, transitive ones too, with hashes: pip installs
+# exactly what was locked (--require-hashes is what pip switches to by itself when a
+# file has hashes; it is spelled out). A changed lock file reinstalls.
 $(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+# Re-lock after editing requirements.in or requirements-dev.in (the direct
+# dependencies): uv resolves for Python 3.11 on every platform (--universal) and
+# writes every package with the hashes of all its files. requirements-dev.in has
+# `-c requirements.txt`, so the runtime lock comes first and the dev lock keeps its
+# exact versions. Pins already in a lock are kept; `make lock LOCK_ARGS=--upgrade`
+# (or LOCK_ARGS="--upgrade-package NAME") moves transitive packages too.
+# uv comes with requirements-dev.txt; UV=/path/to/uv uses another.
+UV ?= $(BIN)/uv
+LOCK_ARGS ?=
+UV_COMPILE = $(UV) pip compile --quiet --generate-hashes --python-version 3.11 --universal \
+	--custom-compile-command "make lock" $(LOCK_ARGS)
+
+lock: | $(VENV)/.installed-dev
+	$(UV_COMPILE) requirements.in -o requirements.txt
+	$(UV_COMPILE) requirements-dev.in -o requirements-dev.txt
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -59,9 +79,17 @@ superuser: migrate
 lint: install-dev
 	$(BIN)/ruff check .
 
+# Coverage of the test process ([tool.coverage.*] in pyproject.toml; the Daphne
+# servers the browser tests start are not measured). The floor, fail_under there, is
+# for the whole suite: a run of some tests (PYTEST_ARGS=tests/test_x.py) reports
+# coverage without it. A bare --cov takes the packages from pyproject.toml; it must be
+# followed by an option, or it takes the next word (a test file) for the package.
+COV_ARGS = --cov --cov-report=term-missing:skip-covered $(if $(strip $(PYTEST_ARGS)),--cov-fail-under=0)
+
 test: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest $(COV_ARGS) $(PYTEST_ARGS)
 
 bench: install-dev
 	@command -v wrk >/dev/null 2>&1 || echo "wrk not found (apt-get install wrk): HTTP benchmarks use the slower Python generator"
