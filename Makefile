@@ -13,7 +13,7 @@ PAGE_CACHE ?= 1
 
 help:
 	@echo "make run      serve the site with Daphne on http://$(HOST):$(PORT) (SQLite, in-memory layer)"
-	@echo "make test     run the whole test suite (unit, consumer, browser) and ruff"
+	@echo "make test     ruff, mypy and the whole test suite (unit, consumer, browser) with coverage"
 	@echo "make run-scaled  WORKERS Daphne processes on one port (needs DATABASE_URL=postgres://... and REDIS_URL)"
 	@echo "make run-split   nginx: pages to PAGE_WORKERS gunicorn workers, /ws/ to WORKERS Daphne processes (the same, and nginx);"
 	@echo "                 anonymous readers share a page for PAGE_CACHE seconds (0: off)"
@@ -78,6 +78,8 @@ superuser: migrate
 
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Coverage of the test process ([tool.coverage.*] in pyproject.toml; the Daphne
 # servers the browser tests start are not measured). The floor, fail_under there, is
@@ -89,6 +91,7 @@ COV_ARGS = --cov --cov-report=term-missing:skip-covered $(if $(strip $(PYTEST_AR
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(COV_ARGS) $(PYTEST_ARGS)
 
 bench: install-dev
@@ -103,4 +106,4 @@ audit: install-dev
 	$(BIN)/pip-audit -r requirements.txt
 
 clean:
-	rm -rf $(VENV) test-artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) test-artifacts .pytest_cache .ruff_cache .mypy_cache .coverage .coverage.* htmlcov

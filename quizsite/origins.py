@@ -52,8 +52,8 @@ def own_origin(scope: dict[str, Any]) -> str | None:
 def trusted(origin: str) -> bool:
     """One of CSRF_TRUSTED_ORIGINS, with Django's `https://*.example.com` wildcards."""
     parts = urlsplit(origin)
-    for allowed in settings.CSRF_TRUSTED_ORIGINS:
-        allowed = allowed.lower()
+    for setting in settings.CSRF_TRUSTED_ORIGINS:
+        allowed = setting.lower()
         if allowed == origin:
             return True
         allowed_parts = urlsplit(allowed)
