@@ -32,7 +32,7 @@ def browser_session(**data: object) -> str:
 
 
 def staff_session() -> tuple[Any, str]:
-    """A staff user with a random password nobody knows, signed in in a new session."""
+    """An instructor with a random password nobody knows, signed in in a new session."""
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
         HASH_SESSION_KEY,
@@ -40,9 +40,12 @@ def staff_session() -> tuple[Any, str]:
         get_user_model,
     )
 
+    from live.roles import instructors_group
+
     user = get_user_model().objects.create_user(
         f"host-{secrets.token_hex(4)}", password=secrets.token_urlsafe(24), is_staff=True
     )
+    user.groups.add(instructors_group())
     key = browser_session(
         **{
             SESSION_KEY: str(user.pk),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
@@ -20,6 +22,21 @@ class LiveQuizAdmin(QuizAdmin):
     list_display = [*QuizAdmin.list_display, "run_live"]
     readonly_fields = ["run_live"]
     actions = ["start_live_session"]
+
+    # The live column, field and action only for those who may host (live/roles.py).
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
+        shown = list(super().get_list_display(request))
+        return shown if services.can_host(request.user) else [f for f in shown if f != "run_live"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Quiz | None = None) -> list[str]:
+        shown = list(super().get_readonly_fields(request, obj))
+        return shown if services.can_host(request.user) else []
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if not services.can_host(request.user):
+            actions.pop("start_live_session", None)
+        return actions
 
     @admin.display(description="Live classroom")
     def run_live(self, quiz: Quiz) -> str:

@@ -176,8 +176,8 @@ class LiveHostConsumer(LiveConsumer):
         if session is None:
             await self.refuse("no open session with that code")
             return
-        if not services.is_host(session=session, actor=self.scope.get("user")):
-            await self.refuse("host socket without staff login")
+        if not await self.may_control(session):
+            await self.refuse("host socket of someone who may not control this session")
             return
         self.session = session
         await self.join_groups(events.group_for(session.pk), events.host_group_for(session.pk))
@@ -185,6 +185,10 @@ class LiveHostConsumer(LiveConsumer):
             self.schedule_reveal(session)
         else:
             await self.send_view()
+
+    @database_sync_to_async
+    def may_control(self, session: LiveSession) -> bool:
+        return services.is_host(session=session, actor=self.scope.get("user"))
 
     async def disconnect(self, code: int) -> None:
         for task in (self.timer, self.count_task):

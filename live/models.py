@@ -61,6 +61,10 @@ class LiveSession(models.Model):
         # The tables keep the names they had inside the quiz app (migrations/0001).
         db_table = "quiz_livesession"
         ordering = ["-created_at"]
+        permissions = [
+            ("host_livesession", "Can host live sessions"),
+            ("control_any_livesession", "Can control another instructor's live session"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["join_code"],

@@ -20,7 +20,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from live import events, scoring
+from live import events, roles, scoring
 from live.models import LiveAnswer, LiveSession, Player, is_join_code
 from quiz.models import Choice, Question, Quiz
 from quiz.services import QuizError
@@ -91,6 +91,17 @@ def open_sessions() -> QuerySet[LiveSession]:
     return LiveSession.objects.filter(ended_at__isnull=True).select_related("quiz", "host")
 
 
+def sessions_run_by(actor: Actor) -> QuerySet[LiveSession]:
+    """The open sessions this instructor may see and control: their own, or every one
+    with the permission to take over a colleague's class."""
+    if not can_host(actor):
+        return LiveSession.objects.none()
+    assert actor is not None
+    if actor.has_perm(roles.CONTROL_ANY):
+        return open_sessions()
+    return open_sessions().filter(host_id=actor.pk)
+
+
 def get_open_session(code: str) -> LiveSession:
     if not is_join_code(code):
         raise SessionNotFound()
@@ -118,9 +129,22 @@ def questions_of(session: LiveSession) -> list[Question]:
     return list(session.quiz.questions.order_by("order"))
 
 
+def can_host(actor: Actor) -> bool:
+    """An instructor: staff with the permission to host (live/roles.py)."""
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and actor.is_staff
+        and actor.has_perm(roles.HOST)
+    )
+
+
 def is_host(*, session: LiveSession, actor: Actor) -> bool:
-    """The session's host or any other instructor (a colleague can take over a class)."""
-    return actor is not None and actor.is_authenticated and actor.is_staff
+    """The session's own host, or an instructor allowed to take over a colleague's class."""
+    if not can_host(actor):
+        return False
+    assert actor is not None
+    return session.host_id == actor.pk or actor.has_perm(roles.CONTROL_ANY)
 
 
 @dataclass(frozen=True)
@@ -169,8 +193,9 @@ def create_session(
     streak_bonus: bool = True,
     instant_verdicts: bool = False,
 ) -> LiveSession:
-    if not host.is_staff:
+    if not can_host(host):
         raise NotAllowed("Only instructors can start a live session.")
+    assert isinstance(host, User)
     if not quiz.questions.exists():
         raise WrongState("This quiz has no questions yet.")
     for _ in range(JOIN_CODE_ATTEMPTS):

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from live import presenters, services
+from live import presenters, roles, services
 from live.forms import HostActionForm, JoinForm, LiveAnswerForm, LiveSessionForm
 from live.models import NICKNAME_MAX_LENGTH, LiveSession, Player
 from quiz.browser import session_key
@@ -23,27 +26,41 @@ from quiz.ids import parse_pk
 logger = logging.getLogger(__name__)
 
 
+def instructor_required(view: Any) -> Any:
+    """Staff (else the admin's sign-in) with the permission to host (else 403)."""
+    return staff_member_required(permission_required(roles.HOST, raise_exception=True)(view))
+
+
 def _join_url(request: HttpRequest) -> str:
     return request.build_absolute_uri(reverse("live:join"))
 
 
-def _open_session(code: str) -> LiveSession:
+def _hosted_session(request: HttpRequest, code: str) -> LiveSession:
+    """The open session with this code, if this instructor may control it (else 403)."""
     try:
-        return services.get_open_session(code)
+        session = services.get_open_session(code)
     except services.SessionNotFound:
         raise Http404(services.SessionNotFound.message) from None
+    if not services.is_host(session=session, actor=request.user):
+        logger.warning("host page of session %s refused to user %s", code, request.user.pk)
+        raise PermissionDenied(services.NotAllowed.message)
+    return session
 
 
 def _index_page(request: HttpRequest, form: LiveSessionForm, status: int = 200) -> HttpResponse:
     return render(
         request,
         "live/index.html",
-        {"form": form, "open_sessions": services.open_sessions(), "join_url": _join_url(request)},
+        {
+            "form": form,
+            "open_sessions": services.sessions_run_by(request.user),
+            "join_url": _join_url(request),
+        },
         status=status,
     )
 
 
-@staff_member_required
+@instructor_required
 def index(request: HttpRequest) -> HttpResponse:
     initial = {}
     if (quiz_id := parse_pk(request.GET.get("quiz", ""))) is not None:
@@ -51,7 +68,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return _index_page(request, LiveSessionForm(initial=initial))
 
 
-@staff_member_required
+@instructor_required
 @require_POST
 def create(request: HttpRequest) -> HttpResponse:
     form = LiveSessionForm(request.POST)
@@ -65,9 +82,9 @@ def create(request: HttpRequest) -> HttpResponse:
     return redirect(session)
 
 
-@staff_member_required
+@instructor_required
 def host(request: HttpRequest, code: str) -> HttpResponse:
-    session = _open_session(code)
+    session = _hosted_session(request, code)
     return render(
         request,
         "live/host.html",
@@ -79,10 +96,10 @@ def host(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@staff_member_required
+@instructor_required
 @require_POST
 def host_action(request: HttpRequest, code: str) -> HttpResponse:
-    session = _open_session(code)
+    session = _hosted_session(request, code)
     try:
         action = HostActionForm(request.POST).validated()
         session = services.perform_host_action(

@@ -19,7 +19,6 @@ from urllib.parse import quote
 import pytest
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
@@ -58,7 +57,9 @@ def test_quiz(seeded: None) -> Quiz:
 @pytest.fixture
 def teacher(db: None) -> User:
     """An instructor: Django staff, who may host live sessions."""
-    return get_user_model().objects.create_user("teacher", is_staff=True)
+    from tests.factories import instructor
+
+    return instructor("teacher")
 
 
 @pytest.fixture

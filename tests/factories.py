@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 
 from live import services as live_services
 from live.forms import HostActionForm, JoinForm, LiveAnswerForm
 from live.models import LiveSession, Player
+from live.roles import instructors_group
 from quiz import services
 from quiz.forms import AnswerForm, QuestionForm
 from quiz.models import Attempt, Choice, Question, Quiz, Response
@@ -39,8 +39,11 @@ def new_session_key() -> str:
     return session.session_key
 
 
-def instructor(username: str = "teacher") -> User:
-    return get_user_model().objects.create_user(username, is_staff=True)
+def instructor(username: str = "teacher", **fields: Any) -> User:
+    """Staff in the Instructors group: may author and host (live/roles.py)."""
+    user = User.objects.create_user(username, is_staff=True, **fields)
+    user.groups.add(instructors_group())
+    return user
 
 
 # Self-paced

@@ -18,6 +18,7 @@ from live import services as live
 from live.models import LiveSession
 from quiz.models import Quiz
 from tests.conftest import socket_headers
+from tests.factories import instructor
 
 CRAFTED = ["²", "١٢", "9" * 30, str(2**63), "-1", "+1", "1_0", ""]
 
@@ -25,7 +26,7 @@ CRAFTED = ["²", "١٢", "9" * 30, str(2**63), "-1", "+1", "1_0", ""]
 @pytest.fixture
 def staff_client(db: None) -> Client:
     client = Client()
-    client.force_login(get_user_model().objects.create_user("teacher", is_staff=True))
+    client.force_login(instructor("teacher"))
     return client
 
 
@@ -63,7 +64,7 @@ async def test_a_live_socket_with_a_crafted_version(
     asgi_application: Any, test_quiz: Quiz, version: str
 ) -> None:
     def open_room() -> tuple[LiveSession, str]:
-        host = get_user_model().objects.create_user("host", is_staff=True)
+        host = instructor("host")
         session = live.create_session(quiz=test_quiz, host=host)
         store = SessionStore()
         store.create()

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 from channels.testing import WebsocketCommunicator
-from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
@@ -24,6 +23,7 @@ from live.models import LiveAnswer, Player
 from quiz import services
 from quiz.models import Quiz, Response
 from tests.conftest import socket_headers
+from tests.factories import instructor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -80,7 +80,7 @@ def test_two_simultaneous_answers_to_one_question_store_one_response(
 
 
 def test_two_simultaneous_live_answers_of_one_player_score_once(test_quiz: Quiz) -> None:
-    host = get_user_model().objects.create_user("host", is_staff=True)
+    host = instructor("host")
     for round_number in range(ROUNDS):
         session = live.create_session(quiz=test_quiz, host=host, seconds_per_question=60)
         store = SessionStore()

@@ -18,6 +18,7 @@ import pytest
 import websockets
 
 from tests.cluster import Cluster, RedisServer, TcpProxy, running_cluster
+from tests.factories import instructor
 from tests.wsclient import Socket
 
 CHOICE = re.compile(r'name="choice" value="(\d+)"><span class="letter" aria-hidden="true">([A-D])')
@@ -160,7 +161,6 @@ async def test_a_live_socket_redraws_a_change_whose_announcement_was_lost(
 ) -> None:
     from asgiref.sync import sync_to_async
     from channels.testing import WebsocketCommunicator
-    from django.contrib.auth import get_user_model
     from django.contrib.sessions.backends.db import SessionStore
 
     from live import services as live
@@ -169,7 +169,7 @@ async def test_a_live_socket_redraws_a_change_whose_announcement_was_lost(
     settings.LIVE_HEARTBEAT_SECONDS = 0.2
 
     def prepare() -> tuple[Any, Any, str]:
-        host = get_user_model().objects.create_user("host", is_staff=True)
+        host = instructor("host")
         session = live.create_session(quiz=test_quiz, host=host)
         store = SessionStore()
         store.create()

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
-from django.contrib.auth import get_user_model
 from django.test import Client
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -24,6 +23,7 @@ from live.models import LiveAnswer, LiveSession
 from quiz import services
 from quiz.models import Quiz, Response
 from tests.conftest import socket_headers
+from tests.factories import instructor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -164,7 +164,7 @@ def test_no_frame_crashes_the_attempt_socket_or_stores_an_answer(
 
 @pytest.fixture
 def fuzz_room(test_quiz: Quiz, practice_quiz: Quiz) -> dict[str, Any]:
-    staff = get_user_model().objects.create_user("host", is_staff=True)
+    staff = instructor("host")
     client = Client()
     client.force_login(staff)
     session = live.create_session(quiz=test_quiz, host=staff, seconds_per_question=600)

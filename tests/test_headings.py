@@ -7,13 +7,13 @@ import itertools
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
 from live import services as live
 from quiz import presenters
 from quiz.models import Attempt, Quiz
+from tests.factories import instructor
 
 HEADING = re.compile(r"<h([1-6])[\s>]")
 
@@ -94,7 +94,7 @@ def test_the_last_screen_of_a_test_names_its_section_too(client: Client, test_qu
 
 
 def test_a_live_players_reveal_screen(client: Client, test_quiz: Quiz) -> None:
-    host = get_user_model().objects.create_user("host", is_staff=True)
+    host = instructor("host")
     session = live.create_session(quiz=test_quiz, host=host)
     client.get("/join")  # a session for this browser
     client.post("/join", {"code": session.join_code, "nickname": "Ada"})

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import reverse
@@ -17,10 +16,11 @@ from live import services as live
 from live.models import LiveAnswer, LiveSession
 from quiz.models import Quiz
 from tests.conftest import socket_headers
+from tests.factories import instructor
 
 
 def open_room(quiz: Quiz) -> tuple[Any, LiveSession, str]:
-    host = get_user_model().objects.create_user("host", is_staff=True)
+    host = instructor("host")
     session = live.create_session(quiz=quiz, host=host)
     store = SessionStore()
     store.create()

@@ -20,6 +20,7 @@ from live.models import LiveAnswer, LiveSession, Player
 from quiz import services
 from quiz.models import Question, Quiz
 from tests.conftest import socket_headers
+from tests.factories import instructor
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +37,9 @@ def fresh_rate_limits(settings: Any) -> Iterator[None]:
 
 
 @pytest.fixture
-def staff(django_user_model: Any) -> Any:
-    return django_user_model.objects.create_user(
-        "teacher", password=secrets.token_urlsafe(16), is_staff=True
-    )
+def staff(db: None) -> Any:
+    """An instructor (tests/factories.py)."""
+    return instructor("teacher", password=secrets.token_urlsafe(16))
 
 
 @pytest.fixture

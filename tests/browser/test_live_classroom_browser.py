@@ -5,11 +5,11 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.test import Client
 from playwright.sync_api import expect
 
 from live.models import LiveSession, Player
+from tests.factories import instructor
 
 PERFORMANCE_ANSWERS = [
     "ASGI",
@@ -18,9 +18,7 @@ PERFORMANCE_ANSWERS = [
 
 
 def staff_context(new_context: Any, live_site: str) -> Any:
-    user = get_user_model().objects.create_user(
-        "teacher", password=secrets.token_urlsafe(16), is_staff=True
-    )
+    user = instructor("teacher", password=secrets.token_urlsafe(16))
     client = Client()
     client.force_login(user)
     context = new_context()
