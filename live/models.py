@@ -54,6 +54,8 @@ class LiveSession(models.Model):
     # Off: a player learns right or wrong only at the reveal, so a second device cannot
     # try the options out first (docs/security.md). On: at once, for a practice game.
     instant_verdicts = models.BooleanField(default=False)
+    # Locked: nobody new may join; the players already in stay and may rejoin.
+    locked = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
@@ -94,6 +96,9 @@ class Player(models.Model):
     nickname = models.CharField(max_length=NICKNAME_MAX_LENGTH)
     # The browser this player plays from: a reload or reconnect finds them again.
     session_key = models.CharField(max_length=40)
+    # The device's long-lived cookie (live/views.py), which outlives a new Django
+    # session: a kicked player cannot come back under a new name from the same browser.
+    device_key = models.CharField(max_length=64, blank=True, db_index=True)
     score = models.PositiveIntegerField(default=0)
     streak = models.PositiveSmallIntegerField(default=0)
     joined_at = models.DateTimeField(auto_now_add=True)

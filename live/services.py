@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
@@ -63,6 +64,16 @@ class Kicked(LiveError):
     message = "The host removed you from this session."
 
 
+class RoomLocked(LiveError):
+    code = "locked"
+    message = "The host has locked this room: nobody new can join. Ask your host."
+
+
+class RoomFull(LiveError):
+    code = "full"
+    message = "This room is full; ask your host."
+
+
 class PlayerNotFound(LiveError):
     code = "no_player"
     message = "That player is not in this session."
@@ -82,6 +93,8 @@ class HostAction(models.TextChoices):
     REVEAL = "reveal"
     END = "end"
     KICK = "kick"
+    LOCK = "lock"
+    UNLOCK = "unlock"
 
 
 # Selectors
@@ -218,13 +231,19 @@ def create_session(
     raise LiveError("Could not find a free join code; try again.")
 
 
-def join(*, session: LiveSession, nickname: str, session_key: str) -> Player:
-    """A new player, or this browser's player again; `nickname` is clean (forms.py)."""
+def join(*, session: LiveSession, nickname: str, session_key: str, device_key: str = "") -> Player:
+    """A new player, or this browser's player again; `nickname` is clean (forms.py).
+
+    Refused: a browser or device the host kicked from this session, a locked room, a
+    full one (settings.LIVE_MAX_PLAYERS), a finished one, a name already taken.
+    """
     existing = player_for(session=session, session_key=session_key)
     if existing is not None:
         if existing.kicked:
             raise Kicked()
         return existing  # the same browser rejoins as the same player
+    if device_key and session.players.filter(device_key=device_key, kicked=True).exists():
+        raise Kicked()
     if session.state == State.FINISHED:
         raise WrongState("This session has finished.")
     name = nickname
@@ -232,7 +251,15 @@ def join(*, session: LiveSession, nickname: str, session_key: str) -> Player:
         raise NicknameInvalid(f"“{name}” is taken in this session; pick another nickname.")
     try:
         with transaction.atomic():
-            player = Player.objects.create(session=session, nickname=name, session_key=session_key)
+            # The session's lock counts the room against its cap one join at a time.
+            locked = _locked(session)
+            if locked.locked:
+                raise RoomLocked()
+            if active_players(locked).count() >= settings.LIVE_MAX_PLAYERS:
+                raise RoomFull()
+            player = Player.objects.create(
+                session=session, nickname=name, session_key=session_key, device_key=device_key
+            )
     except IntegrityError:
         raise NicknameInvalid(
             f"“{name}” is taken in this session; pick another nickname."
@@ -333,6 +360,19 @@ def end(*, session: LiveSession, actor: Actor) -> LiveSession:
         return session
     logger.info("live session %s ended", session.join_code)
     return _bump(session, state=State.FINISHED, ended_at=timezone.now())
+
+
+@transaction.atomic
+def set_locked(*, session: LiveSession, actor: Actor, locked: bool) -> LiveSession:
+    """Lock the room (nobody new joins) or open it again."""
+    _require_host(session, actor)
+    session = _locked(session)
+    if session.ended_at is not None:
+        raise WrongState("This session has ended.")
+    if session.locked == locked:
+        return session
+    logger.info("live session %s %s", session.join_code, "locked" if locked else "unlocked")
+    return _bump(session, locked=locked)
 
 
 @transaction.atomic
@@ -524,6 +564,8 @@ def perform_host_action(
         return reveal(session=session, actor=actor)
     if action == HostAction.END:
         return end(session=session, actor=actor)
+    if action in (HostAction.LOCK, HostAction.UNLOCK):
+        return set_locked(session=session, actor=actor, locked=action == HostAction.LOCK)
     assert player_id is not None  # HostActionForm requires it for a kick
     kick(session=session, actor=actor, player_id=player_id)
     return LiveSession.objects.get(pk=session.pk)

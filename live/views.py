@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,11 +16,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit.core import get_usage
 
 from live import presenters, roles, services
 from live.forms import HostActionForm, JoinForm, LiveAnswerForm, LiveSessionForm
 from live.models import NICKNAME_MAX_LENGTH, LiveSession, Player
+from quiz import clients
 from quiz.browser import session_key
 from quiz.ids import parse_pk
 
@@ -113,51 +115,112 @@ def host_action(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(session)
 
 
-def join_rate(group: str, request: HttpRequest) -> str:
-    return settings.RATELIMIT_JOIN
+# A long-lived random id for the browser, apart from its Django session: a player the
+# host kicked cannot clear the session cookie and come back under another name.
+DEVICE_COOKIE = "quizsite_device"
+DEVICE_SALT = "live.device"
+DEVICE_MAX_AGE = 60 * 60 * 24 * 365
+
+
+def _device_key(request: HttpRequest) -> str:
+    key = request.get_signed_cookie(DEVICE_COOKIE, default="", salt=DEVICE_SALT)
+    return key if key and len(key) <= 64 else secrets.token_urlsafe(24)
+
+
+def _limited(request: HttpRequest, *, group: str, key: str, rate: str, count: bool) -> bool:
+    """Whether `key` used up `rate`: counting this request (`count`), or only asking."""
+    usage = get_usage(request, group=group, key=lambda *_: key, rate=rate, increment=count)
+    if usage is None:  # a rate of None: no limit
+        return False
+    used: int = usage["count"]
+    limit: int = usage["limit"]
+    return used > limit if count else used >= limit
+
+
+def _wrong_codes_limited(request: HttpRequest, *, count: bool = False) -> bool:
+    return _limited(
+        request,
+        group="live.join.wrong-code",
+        key=clients.address(request),
+        rate=settings.RATELIMIT_JOIN,
+        count=count,
+    )
+
+
+def _refuse_rate(request: HttpRequest, what: str) -> str:
+    # Both: behind nginx the peer is nginx itself, and without it X-Real-IP is the
+    # client's own claim.
+    logger.warning(
+        "join rate limit hit from %s (X-Real-IP %s): %s",
+        request.META.get("REMOTE_ADDR"),
+        request.META.get("HTTP_X_REAL_IP", "-"),
+        what,
+    )
+    if what == "room":
+        return "Too many players joined this room from your network just now; wait a minute."
+    return "Too many join attempts from this network; wait a minute and try again."
+
+
+def _join(request: HttpRequest, device_key: str) -> tuple[Player | None, str, int]:
+    """The player joined, or the message and status to show on the form again."""
+    if _wrong_codes_limited(request):
+        return None, _refuse_rate(request, "wrong codes"), 429
+    try:
+        joining = JoinForm(request.POST).validated()
+    except services.SessionNotFound as refusal:
+        _wrong_codes_limited(request, count=True)  # six digits: guessable, so counted
+        logger.info("join refused: %s", refusal.code)
+        return None, refusal.message, 400
+    except services.LiveError as refusal:
+        logger.info("join refused: %s", refusal.code)
+        return None, refusal.message, 400
+    session: LiveSession = joining["code"]
+    room_key = f"{clients.address(request)}:{session.pk}"
+    rate = settings.RATELIMIT_JOIN_ROOM
+    if _limited(request, group="live.join.room", key=room_key, rate=rate, count=True):
+        return None, _refuse_rate(request, "room"), 429
+    try:
+        player = services.join(
+            session=session,
+            nickname=joining["nickname"],
+            session_key=session_key(request, create=True) or "",
+            device_key=device_key,
+        )
+    except services.LiveError as refusal:
+        logger.info("join refused: %s session=%s", refusal.code, session.join_code)
+        return None, refusal.message, 400
+    return player, "", 200
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@ratelimit(key="ip", rate=join_rate, method="POST", block=False)
 def join(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("code", request.GET.get("code", ""))
     nickname = request.POST.get("nickname", "")
-    error, status = "", 200
-    if getattr(request, "limited", False):
-        # Six digits are guessable by brute force; a class joins well under this rate.
-        # Both: behind nginx the peer is nginx itself, and without it X-Real-IP is the
-        # client's own claim.
-        logger.warning(
-            "join rate limit hit from %s (X-Real-IP %s)",
-            request.META.get("REMOTE_ADDR"),
-            request.META.get("HTTP_X_REAL_IP", "-"),
-        )
-        error = "Too many join attempts from this network; wait a minute and try again."
-        status = 429
-    elif request.method == "POST":
-        try:
-            joining = JoinForm(request.POST).validated()
-            player = services.join(
-                session=joining["code"],
-                nickname=joining["nickname"],
-                session_key=session_key(request, create=True) or "",
-            )
-        except services.LiveError as refusal:
-            logger.info("join refused: %s", refusal.code)
-            error, status = refusal.message, 400
-        else:
-            return redirect("live:play", code=player.session.join_code)
-    return render(
-        request,
-        "live/join.html",
-        {
+    device_key = _device_key(request)
+    player, error, status = (
+        _join(request, device_key) if request.method == "POST" else (None, "", 200)
+    )
+    response: HttpResponse
+    if player is not None:
+        response = redirect("live:play", code=player.session.join_code)
+    else:
+        context = {
             "code": code,
             "nickname": nickname,
             "error": error,
             "nickname_max": NICKNAME_MAX_LENGTH,
-        },
-        status=status,
+        }
+        response = render(request, "live/join.html", context, status=status)
+    response.set_signed_cookie(
+        DEVICE_COOKIE,
+        device_key,
+        salt=DEVICE_SALT,
+        max_age=DEVICE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
     )
+    return response
 
 
 def _players_session(request: HttpRequest, code: str) -> tuple[LiveSession, Player] | None:

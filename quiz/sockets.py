@@ -15,18 +15,20 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections import deque
+from collections import Counter, deque
 from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
+from quiz import caches, clients
 from quiz.db import ConnectionKeepingDispatch
 from quiz.services import QuizError
 
 logger = logging.getLogger(__name__)
 
 CLOSE_FORBIDDEN = 4403
+CLOSE_TOO_MANY = 4429  # like HTTP's 429; htmx does not retry a 4xxx close
 RATE_WINDOW_SECONDS = 5.0
 RATE_MAX_FRAMES = 25
 UNREADABLE = "That message could not be read."
@@ -36,10 +38,57 @@ class FrameError(Exception):
     """A frame the protocol cannot read; the message is shown to the client."""
 
 
+# Open sockets in this process, per browser session and per address: one browser or
+# one script must not hold thousands (settings.SOCKETS_PER_BROWSER, SOCKETS_PER_ADDRESS).
+_open_per_browser: Counter[str] = Counter()
+_open_per_address: Counter[str] = Counter()
+
+
+def _forget_open_sockets() -> None:
+    _open_per_browser.clear()
+    _open_per_address.clear()
+
+
+caches.register("quiz.open_sockets", _forget_open_sockets)
+
+
 class GuardedConsumer(ConnectionKeepingDispatch, AsyncJsonWebsocketConsumer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.recent_frames: deque[float] = deque()
+        self.counted_as: tuple[str, str] | None = None
+
+    async def websocket_connect(self, message: dict[str, Any]) -> None:
+        browser, address = self.session_key() or "", clients.socket_address(self.scope)
+        too_many = (
+            browser and _open_per_browser[browser] >= settings.SOCKETS_PER_BROWSER
+        ) or _open_per_address[address] >= settings.SOCKETS_PER_ADDRESS
+        if too_many:
+            await self.accept()  # then close: a refused handshake is retried forever
+            logger.warning(
+                "socket refused on %s: too many open from browser %s or address %s",
+                self.scope.get("path"),
+                browser[:8] or "-",
+                address,
+            )
+            await self.close(code=CLOSE_TOO_MANY)
+            return
+        if browser:
+            _open_per_browser[browser] += 1
+        _open_per_address[address] += 1
+        self.counted_as = (browser, address)
+        await super().websocket_connect(message)
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        if self.counted_as is not None:
+            browser, address = self.counted_as
+            self.counted_as = None
+            for counter, key in ((_open_per_browser, browser), (_open_per_address, address)):
+                if key:
+                    counter[key] -= 1
+                    if counter[key] <= 0:
+                        del counter[key]
+        await super().websocket_disconnect(message)
 
     @classmethod
     async def decode_json(cls, text_data: str) -> dict[str, Any]:

@@ -153,14 +153,24 @@ CACHES["fragments"] = {
     "LOCATION": "fragments",
     "OPTIONS": {"MAX_ENTRIES": 1000},
 }
+# Join attempts with a wrong code, per address: six digits are guessable by brute
+# force; a class that types its code right is never counted.
 RATELIMIT_JOIN = os.environ.get("RATELIMIT_JOIN", "30/m")
+# New players in one room per address: one machine cannot flood a room with names. A
+# school behind one NAT address that joins faster needs more.
+RATELIMIT_JOIN_ROOM = os.environ.get("RATELIMIT_JOIN_ROOM", "120/m")
+# Players in one room; the join page refuses the next with a clear message.
+LIVE_MAX_PLAYERS = int(os.environ.get("LIVE_MAX_PLAYERS", "2500"))
+# Open sockets per browser session and per address, per server process (a tab has one).
+SOCKETS_PER_BROWSER = int(os.environ.get("SOCKETS_PER_BROWSER", "20"))
+SOCKETS_PER_ADDRESS = int(os.environ.get("SOCKETS_PER_ADDRESS", "2500"))
 RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10/m")
 # Behind a reverse proxy every request comes from the proxy's address: the limits key on
 # the client's, which the proxy sets in X-Real-IP (docs/deploy.md), replacing any sent.
 # Opt-in: behind a proxy that passes a client's own X-Real-IP on, a guesser could pick
 # a new address for every try.
 if env_bool("BEHIND_PROXY", default=False):
-    RATELIMIT_IP_META_KEY = "quizsite.proxy.client_ip"
+    RATELIMIT_IP_META_KEY = "quiz.clients.client_ip"  # quiz.clients.PROXY_KEY
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -4,10 +4,13 @@ keeping its own copy."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
 
 from live import services as live_services
 from live.forms import HostActionForm, JoinForm, LiveAnswerForm
@@ -106,3 +109,26 @@ def host_action(
     return live_services.perform_host_action(
         session=session, actor=actor, action=cleaned["action"], player_id=cleaned["player"]
     )
+
+
+def race(*calls: Callable[[], object]) -> list[object]:
+    """Run the calls in threads released at the same instant; return results or errors.
+    Each thread has its own database connection, as concurrent requests do."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[object] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], object]) -> None:
+        barrier.wait()
+        try:
+            outcomes[index] = call()
+        except Exception as error:
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return outcomes

@@ -8,49 +8,24 @@ IMMEDIATE transaction decide, with the unique constraint behind both.
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 import pytest
 from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import connection
 
 from live import services as live
 from live.models import LiveAnswer, Player
 from quiz import services
 from quiz.models import Quiz, Response
 from tests.conftest import socket_headers
-from tests.factories import instructor
+from tests.factories import instructor, race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ROUNDS = 4
 TIMEOUT = 10
-
-
-def race(*calls: Callable[[], object]) -> list[object]:
-    """Run the calls in threads released at the same instant; return results or errors."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], object]) -> None:
-        barrier.wait()
-        try:
-            outcomes[index] = call()
-        except Exception as error:
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return outcomes
 
 
 def test_two_simultaneous_answers_to_one_question_store_one_response(

@@ -202,7 +202,7 @@ def test_the_player_pages_do_not_tell_open_codes_from_unknown_ones(
 def test_behind_a_proxy_a_class_joining_through_it_is_not_one_guesser(
     client: Client, room: dict[str, Any], settings: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings.RATELIMIT_IP_META_KEY = "quizsite.proxy.client_ip"  # BEHIND_PROXY=1
+    settings.RATELIMIT_IP_META_KEY = "quiz.clients.client_ip"  # BEHIND_PROXY=1
     for student in range(31):
         response = client.post(
             reverse("live:join"),
@@ -229,7 +229,7 @@ def test_behind_a_proxy_a_class_joining_through_it_is_not_one_guesser(
 def test_behind_a_proxy_a_request_without_a_usable_x_real_ip_counts_by_its_peer(
     client: Client, room: dict[str, Any], settings: Any
 ) -> None:
-    settings.RATELIMIT_IP_META_KEY = "quizsite.proxy.client_ip"
+    settings.RATELIMIT_IP_META_KEY = "quiz.clients.client_ip"
     headers: list[dict[str, Any]] = [{}, {"HTTP_X_REAL_IP": "not an address"}]
     for header in headers:
         response = client.post(

@@ -177,7 +177,7 @@ def test_rate_limits_count_clients_by_the_proxys_x_real_ip_only_when_told() -> N
     assert loaded_settings(production())["RATELIMIT_IP_META_KEY"] is None
     assert loaded_settings(production(BEHIND_TLS_PROXY="1"))["RATELIMIT_IP_META_KEY"] is None
     loaded = loaded_settings(production(BEHIND_PROXY="1"))
-    assert loaded["RATELIMIT_IP_META_KEY"] == "quizsite.proxy.client_ip"
+    assert loaded["RATELIMIT_IP_META_KEY"] == "quiz.clients.client_ip"
 
 
 def test_production_allows_no_host_unless_told() -> None:
