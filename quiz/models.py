@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from string import ascii_uppercase
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.signals import post_delete
@@ -34,6 +36,17 @@ class Quiz(models.Model):
         PRACTICE = "practice", "Practice: feedback after every answer, hints"
         TEST = "test", "Test: no feedback until the end"
 
+    class Review(models.TextChoices):
+        """What a finished test-mode attempt shows (practice shows all as it goes)."""
+
+        SCORE = "score", "The score only"
+        MARKS = "marks", "The score and which answers were right"
+        FULL = "full", "The score, which answers were right, the correct answers and solutions"
+
+    class ReviewFrom(models.TextChoices):
+        IMMEDIATELY = "immediately", "As soon as the attempt is finished"
+        AFTER_CLOSE = "after_close", "Only after the quiz closes (the score before)"
+
     # PROTECT: a lesson's quizzes carry students' answers, which outlive edits.
     lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="quizzes")
     slug = models.SlugField(unique=True)
@@ -42,12 +55,42 @@ class Quiz(models.Model):
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.PRACTICE)
     order = models.PositiveSmallIntegerField(default=0)
     published = models.BooleanField(default=True)
+    max_attempts = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Attempts each student may start (per account and per browser). Empty: "
+        "unlimited.",
+    )
+    review = models.CharField(
+        max_length=10,
+        choices=Review.choices,
+        default=Review.MARKS,
+        help_text="What a finished test-mode attempt shows. With several attempts allowed, "
+        "showing which answers were right lets a student learn the key over attempts.",
+    )
+    review_from = models.CharField(
+        max_length=12, choices=ReviewFrom.choices, default=ReviewFrom.IMMEDIATELY
+    )
+    closes_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="After this, no attempt starts and no answer is taken; reviews set to "
+        "wait for the close open then.",
+    )
 
     objects = QuizQuerySet.as_manager()
 
     class Meta:
         ordering = ["lesson", "order", "title"]
         verbose_name_plural = "quizzes"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(review_from="after_close") | Q(closes_at__isnull=False),
+                name="review_after_close_needs_a_close_date",
+                violation_error_message="Set a close date for a review that waits for it.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -72,6 +115,18 @@ class Quiz(models.Model):
     @property
     def mode_label(self) -> str:
         return "Practice" if self.is_practice else "Test"
+
+    def is_closed(self, now: datetime) -> bool:
+        return self.closes_at is not None and now >= self.closes_at
+
+    def review_at(self, now: datetime) -> Quiz.Review:
+        """What a finished attempt may show at `now`. Practice showed everything answer
+        by answer already; a review that waits for the close shows the score until then."""
+        if self.is_practice:
+            return Quiz.Review.FULL
+        if self.review_from == Quiz.ReviewFrom.AFTER_CLOSE and not self.is_closed(now):
+            return Quiz.Review.SCORE
+        return Quiz.Review(self.review)
 
 
 @dataclass(frozen=True)

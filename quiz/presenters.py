@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from quiz import services
-from quiz.models import Attempt, Choice, Question, Response
+from quiz.models import Attempt, Choice, Question, Quiz, Response
 
 
 @dataclass(frozen=True)
@@ -103,3 +105,25 @@ def render_hint(question: Question, *, attempt: Attempt) -> str:
 
 def render_socket_status(text: str) -> str:
     return render_to_string("quiz/partials/socket_status.html", {"text": text})
+
+
+def review_notice(quiz: Quiz, shows: Quiz.Review) -> str:
+    """What a finished attempt's page leaves out, and until when; "" when it shows all."""
+    if shows == Quiz.Review.FULL:
+        return ""
+    waiting = shows != quiz.review and quiz.closes_at is not None
+    if waiting:
+        what = (
+            "Which answers were right"
+            if quiz.review == Quiz.Review.MARKS
+            else "Which answers were right, the correct answers and the solutions"
+        )
+        when = date_format(timezone.localtime(quiz.closes_at), "DATETIME_FORMAT")
+        zone = timezone.get_current_timezone_name()
+        return f"{what} will be shown after the quiz closes, on {when} ({zone})."
+    if shows == Quiz.Review.SCORE:
+        return "Your instructor shows the score only: which answers were right stays hidden."
+    return (
+        "Your instructor shows which answers were right; "
+        "the correct answers and the solutions stay hidden."
+    )

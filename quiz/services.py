@@ -66,6 +66,16 @@ class AttemptFinished(QuizError):
     message = "This attempt is finished; start a new one to try again."
 
 
+class QuizClosed(QuizError):
+    code = "closed"
+    message = "This quiz is closed: it takes no more attempts or answers."
+
+
+class AttemptLimitReached(QuizError):
+    code = "attempt_limit"
+    message = "You have used every attempt this quiz allows."
+
+
 class HintUnavailable(QuizError):
     code = "no_hint"
     message = "Hints are only offered in practice mode, before you answer."
@@ -89,6 +99,24 @@ def attempts_owned_by(*, session_key: str | None, user: Owner) -> QuerySet[Attem
     if not session_key:
         return Attempt.objects.none()
     return Attempt.objects.filter(session_key=session_key, user__isnull=True)
+
+
+def attempts_counted(*, quiz: Quiz, session_key: str | None, user: Owner) -> QuerySet[Attempt]:
+    """The attempts that count against the quiz's limit: this account's, wherever they
+    were made, and this browser's, signed in or not."""
+    owner = _user_or_none(user)
+    mine = Q(user=owner) if owner is not None else Q(pk__in=[])
+    if session_key:
+        mine |= Q(session_key=session_key)
+    return Attempt.objects.filter(mine, quiz=quiz)
+
+
+def attempts_left(*, quiz: Quiz, session_key: str | None, user: Owner) -> int | None:
+    """How many more attempts may start; None for no limit."""
+    if quiz.max_attempts is None:
+        return None
+    used = attempts_counted(quiz=quiz, session_key=session_key, user=user).count()
+    return max(quiz.max_attempts - used, 0)
 
 
 def with_scores(attempts: QuerySet[Attempt]) -> QuerySet[Attempt]:
@@ -142,7 +170,17 @@ def first_unanswered(attempt: Attempt) -> Question | None:
 
 
 def start_attempt(*, quiz: Quiz, session_key: str, user: Owner) -> Attempt:
-    attempt = Attempt.objects.create(quiz=quiz, session_key=session_key, user=_user_or_none(user))
+    if quiz.is_closed(timezone.now()):
+        raise QuizClosed()
+    with transaction.atomic():
+        if quiz.max_attempts is not None:
+            # Two tabs starting at once must not both take the last attempt.
+            Quiz.objects.select_for_update().filter(pk=quiz.pk).exists()
+            if attempts_left(quiz=quiz, session_key=session_key, user=user) == 0:
+                raise AttemptLimitReached()
+        attempt = Attempt.objects.create(
+            quiz=quiz, session_key=session_key, user=_user_or_none(user)
+        )
     logger.info("attempt started attempt=%s quiz=%s", attempt.pk, quiz.slug)
     return attempt
 
@@ -180,6 +218,8 @@ def submit_answer(*, attempt: Attempt, question: Question, choice: Choice) -> Re
                 raise AlreadyAnswered()
             if locked.is_finished:
                 raise AttemptFinished()
+            if attempt.quiz.is_closed(timezone.now()):
+                raise QuizClosed()
             if first_unanswered(locked) != question:
                 raise NotCurrentQuestion()
             now = timezone.now()

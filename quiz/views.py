@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from quiz import presenters, selectors, services
@@ -40,17 +41,29 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(quiz=quiz, finished_at__isnull=True)
         .first()
     )
-    return render(
-        request, "quiz/detail.html", {"quiz": quiz, "stats": card.stats, "unfinished": unfinished}
-    )
+    context = {
+        "quiz": quiz,
+        "stats": card.stats,
+        "unfinished": unfinished,
+        "attempts_left": services.attempts_left(
+            quiz=quiz, session_key=session_key(request), user=request.user
+        ),
+        "closed": quiz.is_closed(timezone.now()),
+    }
+    return render(request, "quiz/detail.html", context)
 
 
 @require_POST
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(Quiz.objects.published(), slug=slug)
-    attempt = services.start_attempt(
-        quiz=quiz, session_key=session_key(request, create=True) or "", user=request.user
-    )
+    try:
+        attempt = services.start_attempt(
+            quiz=quiz, session_key=session_key(request, create=True) or "", user=request.user
+        )
+    except services.QuizError as refusal:
+        logger.info("attempt refused quiz=%s reason=%s", quiz.slug, refusal.code)
+        messages.error(request, refusal.message)
+        return redirect(quiz)
     return redirect(attempt)
 
 
@@ -119,16 +132,24 @@ def results(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
     if not attempt.is_finished:
         return redirect(attempt)
     responses = list(attempt.responses.all())
-    return render(
-        request,
-        "quiz/results.html",
-        {
-            "attempt": attempt,
-            "score": services.score_of(attempt),
-            "review": services.review_of(attempt),
-            "total_ms": sum(r.time_taken_ms for r in responses),
-        },
-    )
+    now = timezone.now()
+    shows = attempt.quiz.review_at(now)
+    context = {
+        "attempt": attempt,
+        "score": services.score_of(attempt),
+        # Nothing of the answers reaches the page unless the review may show it.
+        "review": services.review_of(attempt) if shows != Quiz.Review.SCORE else [],
+        "shows": shows,
+        "Review": Quiz.Review,
+        "review_notice": presenters.review_notice(attempt.quiz, shows),
+        "total_ms": sum(r.time_taken_ms for r in responses),
+        "may_retry": not attempt.quiz.is_closed(now)
+        and services.attempts_left(
+            quiz=attempt.quiz, session_key=session_key(request), user=request.user
+        )
+        != 0,
+    }
+    return render(request, "quiz/results.html", context)
 
 
 @require_safe

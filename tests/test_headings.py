@@ -64,6 +64,7 @@ def test_a_practice_answers_feedback_with_its_solution(client: Client, practice_
 
 
 def test_the_results_review_with_a_solution_per_question(client: Client, test_quiz: Quiz) -> None:
+    Quiz.objects.filter(pk=test_quiz.pk).update(review=Quiz.Review.FULL)
     attempt = answer_all(client, test_quiz)
     html = client.get(attempt.get_results_url()).content.decode()
     assert "Common mistakes" in html

@@ -21,6 +21,8 @@ from tests.cluster import Cluster, running_cluster
 from tests.conftest import ROOT, free_port, require
 from tests.wsclient import Socket
 
+SOCKETS_PER_ADDRESS = 6
+
 
 @dataclass
 class Site:
@@ -70,7 +72,7 @@ def site(artifacts_dir: Path) -> Iterator[Site]:
                     str(PAGE_CACHE_SECONDS),
                 ],
                 cwd=ROOT,
-                env=cluster.env,
+                env={**cluster.env, "SOCKETS_PER_ADDRESS": str(SOCKETS_PER_ADDRESS)},
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
@@ -237,3 +239,45 @@ async def test_a_plain_form_answer_on_gunicorn_moves_the_board_of_a_host_on_daph
     finally:
         for socket in (host, ada):
             await socket.close()
+
+
+FORGED = [
+    {"X-Real-IP": f"10.0.{n}.1", "X-Forwarded-For": f"10.0.{n}.1", "X-Forwarded-Proto": "https"}
+    for n in range(40)
+]
+
+
+def test_a_client_forging_its_address_through_nginx_is_counted_by_its_own(site: Site) -> None:
+    """BEHIND_PROXY=1 keys the limits on nginx's X-Real-IP: nginx must replace what a
+    client sends, or a guesser would pick a new address for every try."""
+    with httpx.Client(base_url=site.http) as guesser:
+        form = guesser.get("/join")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)[1]
+        statuses = [
+            guesser.post(
+                "/join",
+                data={"csrfmiddlewaretoken": token, "code": "000000", "nickname": "Eve"},
+                headers=forged,
+            ).status_code
+            for forged in FORGED[:32]
+        ]
+    assert 429 in statuses  # RATELIMIT_JOIN is 30 wrong codes a minute per address
+    assert statuses[:30] == [400] * 30
+
+
+async def test_forged_addresses_on_the_socket_path_count_as_nginx_says(site: Site) -> None:
+    room = site.cluster.prepare("live", "--players", str(SOCKETS_PER_ADDRESS + 2))
+    code = room["code"]
+    opened, refused = [], 0
+    for key, forged in zip(room["players"], FORGED, strict=False):
+        socket = await Socket.open(site.ws(f"/ws/live/{code}/play/"), key, headers=forged)
+        try:
+            await socket.wait_for("You're in", timeout=5)
+            opened.append(socket)
+        except Exception:
+            refused += 1
+            await socket.close()
+    for socket in opened:
+        await socket.close()
+    assert len(opened) == SOCKETS_PER_ADDRESS
+    assert refused == 2

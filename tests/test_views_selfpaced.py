@@ -476,6 +476,8 @@ def test_test_mode_reveals_no_verdict_or_solution_until_the_end(
 def test_the_last_test_mode_answer_goes_to_the_results_with_the_full_review(
     client: Client, test_questions: list[Question]
 ) -> None:
+    """When the instructor chose the full review (the default shows less: test_review.py)."""
+    Quiz.objects.filter(slug=TEST_SLUG).update(review=Quiz.Review.FULL)
     attempt = start(client, TEST_SLUG)
     post_answer(client, attempt, test_questions[0], correct_choice(test_questions[0]))
     post_answer(client, attempt, test_questions[1], wrong_choice(test_questions[1]))

@@ -16,12 +16,14 @@ class Socket:
         self.received: list[str] = []
 
     @classmethod
-    async def open(cls, url: str, session_key: str) -> Socket:
+    async def open(
+        cls, url: str, session_key: str, headers: dict[str, str] | None = None
+    ) -> Socket:
         origin = "http://" + url.split("://", 1)[1].split("/", 1)[0]
         connection = await websockets.connect(
             url,
             origin=websockets.Origin(origin),
-            additional_headers={"Cookie": f"sessionid={session_key}"},
+            additional_headers={"Cookie": f"sessionid={session_key}", **(headers or {})},
             max_size=2**22,
         )
         return cls(connection)
