@@ -18,6 +18,7 @@ import resource
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -210,6 +211,11 @@ def summary_ms(seconds: Sequence[float]) -> dict[str, Any]:
     }
 
 
+def median_of(values: Sequence[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(statistics.median(known), 2) if known else None
+
+
 def ratio(value: float | None, baseline: Any) -> float | None:
     if value is None or not baseline:
         return None
@@ -286,7 +292,7 @@ def server_env(
     redis: str | None = None,
     conn_max_age: int = 0,
     static_root: Path | None = None,
-    **extra: str,
+    **extra: Any,
 ) -> dict[str, str]:
     """The recommended production environment (README: DEBUG=0, a SECRET_KEY, the
     hosts), less TLS: nothing here speaks HTTPS, so the HTTPS redirect and the
@@ -711,6 +717,19 @@ class ResourceMonitor(threading.Thread):
         self.sample()
         with self.lock:
             return sum(self.cpu.values())
+
+    def rss_total_mib(self) -> float:
+        """The servers' resident memory now, all their processes together."""
+        import psutil
+
+        total = 0
+        for server in self.servers:
+            for pid in server.pids():
+                try:
+                    total += psutil.Process(pid).memory_info().rss
+                except psutil.Error:
+                    continue
+        return round(total / 2**20, 1)
 
     def stop(self) -> dict[str, Any]:
         self.stopping.set()

@@ -1,38 +1,37 @@
-"""Live room: N players answer one question over real WebSockets, then the reveal.
+"""Live room: N players join through the pages and play over real WebSockets.
 
-    .venv/bin/python bench/live_room.py                      # 100, 500, 1000, 2000 players
-    .venv/bin/python bench/live_room.py --players 1000 --setups embedded
-    .venv/bin/python bench/live_room.py --players 1000 --profile   # py-spy on the servers
-    .venv/bin/python bench/live_room.py --smoke              # a few seconds, for CI
+    .venv/bin/python bench/live_room.py                         # 500, 1000, 2000 players
+    .venv/bin/python bench/live_room.py --players 2000 --setups run-scaled
+    .venv/bin/python bench/live_room.py --players 1000 --profile  # py-spy on the servers
+    .venv/bin/python bench/live_room.py --smoke                 # a few seconds, for CI
 
-For every set-up and room size, on a fresh database (bench/prepare.py creates
-the room, its host and its players, each with a real Django session):
+Every set-up is served on one port, as its make target serves it: `run` is `make run`
+(one Daphne, a SQLite file, the in-memory channel layer), `run-scaled` is `make
+run-scaled` (two Daphne processes on one port, PostgreSQL and Redis), `run-split` is
+`make run-split` (nginx on the port, the pages on gunicorn, the sockets on two Daphne
+processes). All run with DEBUG=0 and the join and socket limits lifted for the one
+loopback address every simulated player comes from (RATELIMIT_JOIN_ROOM,
+SOCKETS_PER_ADDRESS, LIVE_MAX_PLAYERS). bench/prepare.py creates the room and its
+host's signed-in session on a fresh database. Then:
 
- 1. the host's screen and N players' phones connect (`/ws/live/<code>/host/` and
-    `/play/`), each with its session cookie and the page's Origin, like a browser;
- 2. the host starts question 1 and every phone shows it;
- 3. each player answers at a random moment spread uniformly over --spread seconds
-    (3 s), a random option, and waits for "Answer locked in": that round trip is
-    the acknowledgement latency;
- 4. the host presses Reveal once every answer is acknowledged (an extra player who
-    never connects keeps the automatic reveal from firing first); the time from
-    that click until each phone and the host screen show the board ("Top 5") is
-    the board latency. With --reveal auto that extra player is left out, the
-    server reveals by itself once everybody has answered, and the board latency is
-    counted from the last acknowledgement (it then includes the host screen's
-    250 ms answer-count coalescing);
- 5. the answers in the database are read back: an answer is lost unless it was
+ 1. the host's screen connects; the players join as a browser does (bench/pages.py:
+    GET /join, POST the code and a nickname with the CSRF token, follow to the play
+    page, open the socket that page opens), --join-concurrency at a time: the join
+    time runs from the first GET until the socket is open;
+ 2. the host starts question 1 and every screen shows it;
+ 3. each player answers at a random moment over --spread seconds (3 s), a random
+    option, and waits for "Answer locked in": the acknowledgement latency;
+ 4. the host presses Reveal once every answer is acknowledged (or, with --reveal auto,
+    the server reveals once all answered): the board ("Top 5") on every screen;
+ 5. the host presses Next: question 2 on every screen;
+ 6. the answers in the database are read back: an answer is lost unless it was
     acknowledged AND stored.
 
-Set-ups: `embedded` is the default of `make run` (a SQLite file, the in-memory
-channel layer, CONN_MAX_AGE=0, one Daphne process); `pg-redis-2` is two Daphne
-processes on PostgreSQL and Redis (CONN_MAX_AGE=0, as the README's production
-recipe leaves it and as Django's docs require under ASGI), players split half to
-each process's port and the host on the first. Both run with DEBUG=0. More
-set-ups (see SETUPS) isolate one factor each or measure a suggestion. Server CPU and
-peak RSS come from psutil on the server processes. All clients run in this one
-process, on the same two cores as the servers: their own event-loop lag is
-reported, and is part of every latency.
+`--players-from-db` creates the players in the database instead of through the pages
+(the earlier method); every table then says "database" in its "joined" column. Server
+CPU and memory come from psutil on the server processes (nginx and gunicorn included).
+All clients run in this one process, on the same two cores as the servers: their own
+event-loop lag is reported, and is part of every latency.
 """
 
 from __future__ import annotations
@@ -50,46 +49,44 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import common, profile_report, wsload
+from bench import common, pages, profile_report, wsload
 
-SETUPS: dict[str, dict[str, Any]] = {
-    # `make run`: SQLite file, in-memory channel layer, CONN_MAX_AGE=0, one process.
-    "embedded": {"db": "sqlite", "redis": False, "processes": 1, "conn_max_age": 0},
-    # The README's production recipe on two processes. CONN_MAX_AGE=0: the README's
-    # default, and Django's docs say to disable persistent connections under ASGI.
-    "pg-redis-2": {"db": "postgres", "redis": True, "processes": 2, "conn_max_age": 0},
-    # `make run-split` (docs/deploy.md): every socket through nginx to two Daphne
-    # processes, the pages on gunicorn. Not in the default run; needs nginx.
-    "split-2": {
-        "db": "postgres",
-        "redis": True,
-        "processes": 2,
-        "conn_max_age": 0,
-        "server": "split",
-    },
-    # Not in the default run; each isolates one factor or measures one suggestion.
-    "pg-redis-1": {"db": "postgres", "redis": True, "processes": 1, "conn_max_age": 0},
-    "pg-redis-2-cma60": {"db": "postgres", "redis": True, "processes": 2, "conn_max_age": 60},
-    "pg-redis-2-nopool": {
-        "db": "postgres",
-        "redis": True,
-        "processes": 2,
-        "conn_max_age": 0,
-        "env": {"DATABASE_POOL": "0"},
-    },
+# The limits a real class never meets from one address, lifted for the one address
+# every simulated player shares (loopback).
+LIFTED = {
+    "RATELIMIT_JOIN_ROOM": "1000000/m",
+    "SOCKETS_PER_ADDRESS": "1000000",
+    "LIVE_MAX_PLAYERS": "1000000",
 }
-DEFAULT_SETUPS = "embedded,pg-redis-2"
+SETUPS: dict[str, dict[str, Any]] = {
+    "run": {"db": "sqlite", "redis": False, "server": "daphne", "processes": 1},
+    "run-scaled": {"db": "postgres", "redis": True, "server": "scaled", "processes": 2},
+    "run-split": {"db": "postgres", "redis": True, "server": "split", "processes": 2},
+}
+DEFAULT_SETUPS = "run,run-scaled"
+DEFAULT_PLAYERS = "500,1000,2000"
 # --tree NAME=PATH: set-ups named "setup@NAME" run their servers from that checkout.
 TREES: dict[str, Path] = {}
-DEFAULT_PLAYERS = "100,500,1000,2000"
 PLAYER_MARKERS = {
     "lobby": "You're in",
     "question": "Question 1 of",
     "ack": "Answer locked in",
     "board": "Top 5",
+    "next": "Question 2 of",
 }
-HOST_MARKERS = {"lobby": 'class="lobby-count"', "question": 'id="answer-count"', "board": "Top 5"}
-TARGETS = {"players": 1000, "ack_p99_ms": 250, "board_p99_ms": 1000}
+HOST_MARKERS = {
+    "lobby": 'class="lobby-count"',
+    "question": 'id="answer-count"',
+    "board": "Top 5",
+    "next": "Question 2 of",
+}
+TARGETS: dict[str, Any] = {
+    "players": {"run-scaled": 2000, "run": 1000},
+    "ack_p99_ms": 250,
+    "board_p99_ms": 1000,
+    "next_p99_ms": 1000,
+    "join_s": 30,
+}
 
 
 def parse_question(html: str) -> tuple[int, list[int]]:
@@ -100,8 +97,81 @@ def parse_question(html: str) -> tuple[int, list[int]]:
     return int(question[1]), [int(c) for c in choices]
 
 
+def latencies(clients: list[wsload.Client], marker: str, since: float) -> list[float]:
+    return [c.seen[marker] - since for c in clients if marker in c.seen]
+
+
+async def join_players(
+    port: int, room: dict[str, Any], players: int, args: argparse.Namespace
+) -> tuple[list[wsload.Client], dict[str, Any]]:
+    """The class arrives: through the pages, or (--players-from-db) prepared."""
+    base = f"http://127.0.0.1:{port}"
+    result: dict[str, Any] = {}
+    began = time.perf_counter()
+    if args.players_from_db:
+        clients = [
+            wsload.Client(
+                f"player{i}",
+                f"ws://127.0.0.1:{port}/ws/live/{room['code']}/play/",
+                key,
+                PLAYER_MARKERS,
+                keep=("question",) if i == 0 else (),
+            )
+            for i, key in enumerate(room["players"][:players])
+        ]
+        failures, retries = await wsload.open_all(
+            clients, marker="lobby", concurrency=args.join_concurrency,
+            timeout=args.timeout, label="players connected",
+        )  # fmt: skip
+        result.update(join_refused=len(failures), join_examples=failures[:5], retries=retries)
+        result["join"] = common.summary_ms([])
+    else:
+        transport = pages.SharedTransport(args.join_concurrency)
+        joined_at: dict[str, float] = {}
+
+        async def arrive(name: str) -> pages.Arrival:
+            started = time.perf_counter()
+            async with pages.browser(base, transport, args.timeout) as browser:
+                arrival = await pages.join_live(browser, code=room["code"], nickname=name)
+            client = wsload.Client(
+                name,
+                f"ws://127.0.0.1:{port}{arrival.socket_path}",
+                "",
+                PLAYER_MARKERS,
+                keep=("question",) if name == "pupil0" else (),
+                cookie=arrival.cookie,
+            )
+            await client.open(args.timeout)
+            joined_at[name] = time.perf_counter()
+            arrival.seconds = joined_at[name] - started
+            sockets[name] = client
+            return arrival
+
+        sockets: dict[str, wsload.Client] = {}
+        names = [f"pupil{i}" for i in range(players)]
+        arrivals, refusals = await pages.arrive_all(
+            names, arrive, concurrency=args.join_concurrency
+        )
+        await transport.close_pool()
+        clients = [sockets[n] for n in names if n in sockets]
+        result["join"] = common.summary_ms([a.seconds for a in arrivals])
+        for step in ("join form", "join post", "play page"):
+            result[f"join_{step.replace(' ', '_')}"] = common.summary_ms(
+                [a.steps[step] for a in arrivals if step in a.steps]
+            )
+        result.update(join_refused=len(refusals), join_examples=refusals[:5], retries=0)
+    result["join_s"] = round(time.perf_counter() - began, 2)
+    common.progress(
+        f"  {len(clients)}/{players} players joined in {result['join_s']} s "
+        f"({'database' if args.players_from_db else 'pages'}), join p99 "
+        f"{result['join']['p99_ms']} ms, refused {result['join_refused']} "
+        f"{result['join_examples'][:2]}"
+    )
+    return clients, result
+
+
 async def play_room(
-    ports: list[int],
+    port: int,
     *,
     room: dict[str, Any],
     players: int,
@@ -112,59 +182,35 @@ async def play_room(
     rng = random.Random(args.seed)
     code = room["code"]
     host = wsload.Client(
-        "host", f"ws://127.0.0.1:{ports[0]}/ws/live/{code}/host/", room["host"], HOST_MARKERS
+        "host", f"ws://127.0.0.1:{port}/ws/live/{code}/host/", room["host"], HOST_MARKERS
     )
-    clients = [
-        wsload.Client(
-            f"player{index}",
-            f"ws://127.0.0.1:{ports[index % len(ports)]}/ws/live/{code}/play/",
-            key,
-            PLAYER_MARKERS,
-            keep=("question",) if index == 0 else (),
-        )
-        for index, key in enumerate(room["players"][:players])
-    ]
     lag = wsload.LoopLag()
+    clients: list[wsload.Client] = []
     result: dict[str, Any] = {}
     try:
         await host.open()
         if not await host.wait("lobby", 30):
             raise RuntimeError(f"host screen did not open: {host.errors} {host.closed}")
-        began = time.perf_counter()
-        failures, retries = await wsload.open_all(
-            clients,
-            marker="lobby",
-            concurrency=args.connect_concurrency,
-            timeout=args.timeout,
-            label="players connected",
-        )
-        result["connect_s"] = round(time.perf_counter() - began, 2)
-        result["connect_retries"] = retries
-        result["connect_failures"] = len(failures)
-        result["connect_failure_examples"] = failures[:5]
-        common.progress(
-            f"  {players - len(failures)}/{players} players in the lobby in {result['connect_s']} s"
-        )
+        result["memory_before_joins"] = monitor.rss_total_mib()
+        lag.start()
+        clients, joined = await join_players(port, room, players, args)
+        result.update(joined)
+        result["memory_after_joins"] = monitor.rss_total_mib()
         await asyncio.sleep(0.5)
         if on_start is not None:
             on_start()
         cpu_before = monitor.cpu_seconds()
-        lag.start()
         phase_began = time.perf_counter()
+        screens = [*clients, host]
 
-        # 2. The host starts the question; every phone shows it.
+        # 2. The host starts question 1; every screen shows it.
         started = await host.send_form(action="start")
-        await wsload.wait_all(clients, "question", args.timeout, "question shown")
-        shown = [c.seen["question"] - started for c in clients if "question" in c.seen]
-        result["question_shown"] = common.summary_ms(shown)
+        await wsload.wait_all(screens, "question", args.timeout, "question shown")
+        result["question_shown"] = common.summary_ms(latencies(screens, "question", started))
         sample = next((c for c in clients if "question" in c.texts), None)
         if sample is None:
             raise RuntimeError("no player saw the question")
         question_id, choices = parse_question(sample.texts["question"])
-        common.progress(
-            f"  question shown on {len(shown)}/{players} phones, "
-            f"p99 {result['question_shown']['p99_ms']} ms; answering over {args.spread:g} s"
-        )
 
         # 3. Everybody answers within --spread seconds.
         zero = time.perf_counter() + 0.1
@@ -186,7 +232,7 @@ async def play_room(
         await wsload.wait_with_progress(
             [answer(c, rng.uniform(0, args.spread), rng.choice(choices)) for c in clients],
             lambda: sum("ack" in c.seen for c in clients),
-            players,
+            len(clients),
             "answers acknowledged",
         )
         acks = [c.seen["ack"] - sent_at[c.name] for c in clients if "ack" in c.seen]
@@ -194,33 +240,34 @@ async def play_room(
         result["answers_acknowledged"] = len(acks)
         result["ack"] = common.summary_ms(acks)
         last_ack = max((c.seen["ack"] for c in clients if "ack" in c.seen), default=zero)
-        result["answer_window_s"] = round(last_ack - zero, 2)
         common.progress(
-            f"  {len(acks)}/{players} answers acknowledged, p50 {result['ack']['p50_ms']} ms,"
-            f" p99 {result['ack']['p99_ms']} ms"
+            f"  {len(acks)}/{len(clients)} answers acknowledged, p50 {result['ack']['p50_ms']} "
+            f"ms, p99 {result['ack']['p99_ms']} ms"
         )
 
-        # 4. The reveal: by the host's click, or by the server once all answered.
-        if args.reveal == "host":
-            revealed = await host.send_form(action="reveal")
-        else:
-            revealed = last_ack
-        screens = [*clients, host]
+        # 4. The reveal: the board on every screen.
+        revealed = await host.send_form(action="reveal") if args.reveal == "host" else last_ack
         await wsload.wait_all(screens, "board", args.timeout, "boards shown")
-        boards = [c.seen["board"] - revealed for c in clients if "board" in c.seen]
-        result["board"] = common.summary_ms(boards)
-        result["board_all_players_s"] = round(max(boards), 3) if boards else None
+        result["board"] = common.summary_ms(latencies(screens, "board", revealed))
         result["board_host_ms"] = (
             round((host.seen["board"] - revealed) * 1000, 1) if "board" in host.seen else None
         )
-        result["boards_missing"] = players - len(boards) + (0 if "board" in host.seen else 1)
+        result["boards_missing"] = len(screens) - len(latencies(screens, "board", revealed))
+
+        # 5. The next question on every screen.
+        await asyncio.sleep(0.5)
+        moved = await host.send_form(action="next")
+        await wsload.wait_all(screens, "next", args.timeout, "next question shown")
+        result["next"] = common.summary_ms(latencies(screens, "next", moved))
+        result["next_missing"] = len(screens) - len(latencies(screens, "next", moved))
+        common.progress(
+            f"  board p99 {result['board']['p99_ms']} ms (host {result['board_host_ms']}), "
+            f"next question p99 {result['next']['p99_ms']} ms"
+        )
+
         result["phase_s"] = round(time.perf_counter() - phase_began, 2)
         result["server_cpu_s"] = round(monitor.cpu_seconds() - cpu_before, 2)
         result["server_cpu_percent"] = round(100 * result["server_cpu_s"] / result["phase_s"], 1)
-        common.progress(
-            f"  board on {len(boards)}/{players} phones, p50 {result['board']['p50_ms']} ms,"
-            f" p99 {result['board']['p99_ms']} ms; host screen {result['board_host_ms']} ms"
-        )
         result["question_id"] = question_id
         result["acknowledged_names"] = sorted(c.name for c in clients if "ack" in c.seen)
         result["sent_names"] = sorted(sent_at)
@@ -228,13 +275,31 @@ async def play_room(
         result["client_errors"] = len(errors)
         result["client_error_examples"] = sorted(set(errors))[:5]
         result["closed_early"] = sum(c.closed is not None for c in clients)
-        result["messages_per_player"] = round(sum(c.messages for c in clients) / players, 1)
-        result["host_bytes"] = host.bytes
+        result["messages_per_player"] = round(
+            sum(c.messages for c in clients) / max(len(clients), 1), 1
+        )
     finally:
         lags = await lag.stop()
         result["client_loop_lag"] = common.summary_ms(lags)
         await wsload.close_all([host, *clients])
     return result
+
+
+def build_server(setup_name: str, players: int, env: dict[str, str], workdir: Path) -> Any:
+    base, _, tree = setup_name.partition("@")
+    setup = SETUPS[base]
+    name = f"live-{setup_name}-{players}"
+    if setup["server"] == "daphne":
+        server = common.daphne(name, "quizsite.asgi:application", env, workdir)
+    else:
+        server = common.scaled(
+            name,
+            env,
+            workdir,
+            workers=setup["processes"],
+            page_workers=2 if setup["server"] == "split" else 0,
+        )
+    return common.in_tree(server, TREES[tree]) if tree else server
 
 
 def run_size(
@@ -244,64 +309,44 @@ def run_size(
     workdir: Path,
     args: argparse.Namespace,
 ) -> dict[str, Any]:
-    base, _, tree = setup_name.partition("@")
-    setup = SETUPS[base]
+    setup = SETUPS[setup_name.partition("@")[0]]
     redis = common.redis_url(common.REDIS_DB["live"]) if setup["redis"] else None
 
     def env_for(url: str) -> dict[str, str]:
-        return common.server_env(
-            database_url=url,
-            redis=redis,
-            conn_max_age=setup["conn_max_age"],
-            **setup.get("env", {}),
+        # The pages need their static files: DEBUG=0 serves the collected, hashed ones.
+        env = common.server_env(
+            database_url=url, redis=redis, conn_max_age=0, static_root=workdir / "static"
         )
+        return {**env, **LIFTED}
 
     database.build_template(env_for)
     env = env_for(database.fresh())
+    if not (workdir / "static").exists():
+        common.collectstatic(workdir / "static", env)
     if redis:
         common.flush_redis(redis)
-    extra = 1 if args.reveal == "host" else 0
-    common.progress(f"{setup_name}: preparing a room of {players} players")
+    extra = 1 if args.reveal == "host" else 0  # never connects: the host reveals
+    prepared = players + extra if args.players_from_db else extra
+    common.progress(f"{setup_name}: preparing a room for {players} players")
     room = common.run_json(
-        ["bench/prepare.py", "live", "--players", str(players + extra), "--seconds", "600"], env
+        ["bench/prepare.py", "live", "--players", str(prepared), "--seconds", "600"], env
     )
-    if setup.get("server") == "split":
-        servers = [
-            common.scaled(
-                f"live-{setup_name}-{players}",
-                env,
-                workdir,
-                workers=setup["processes"],
-                page_workers=2,
-            )
-        ]
-    else:
-        servers = [
-            common.daphne(
-                f"live-{setup_name}-{players}-{i}", "quizsite.asgi:application", env, workdir
-            )
-            for i in range(setup["processes"])
-        ]
-    if tree:
-        servers = [common.in_tree(server, TREES[tree]) for server in servers]
+    server = build_server(setup_name, players, env, workdir)
     code = common.code_version()  # the app may change between runs: note what ran
     profile_files: list[Path] = []
-    with common.running(*servers):
-        monitor = common.ResourceMonitor(servers)
+    with common.running(server):
+        monitor = common.ResourceMonitor([server])
         monitor.start()
 
         def start_profilers() -> None:
             out_dir = common.RESULTS_DIR / "profiles"
             out_dir.mkdir(parents=True, exist_ok=True)
-            for server in servers:
-                profile_files.extend(server.start_profiler(out_dir, f"live-{setup_name}-{players}"))
+            profile_files.extend(server.start_profiler(out_dir, f"live-{setup_name}-{players}"))
 
-        common.progress(
-            f"{setup_name}: {players} players on {setup['processes']} Daphne process(es)"
-        )
+        common.progress(f"{setup_name}: {players} players, one port ({server.port})")
         result = asyncio.run(
             play_room(
-                [s.port for s in servers],
+                server.port,
                 room=room,
                 players=players,
                 args=args,
@@ -309,107 +354,91 @@ def run_size(
                 on_start=start_profilers if args.profile else None,
             )
         )
-        for server in servers:
-            server.stop_profiler()
+        server.stop_profiler()
         result["memory"] = monitor.stop()
+    joined = max(players - result["join_refused"], 1)
+    grown = result["memory_after_joins"] - result["memory_before_joins"]
+    result["memory"]["rss_kib_per_player"] = round(1024 * grown / joined, 1)
     stored = common.run_json(
-        [
-            "bench/dbcheck.py",
-            "live",
-            "--session",
-            str(room["session_id"]),
-            "--question",
-            str(result["question_id"]),
-        ],
+        ["bench/dbcheck.py", "live", "--session", str(room["session_id"]),
+         "--question", str(result["question_id"])],
         env,
-    )["answered"]
+    )["answered"]  # fmt: skip
     acknowledged = set(result.pop("acknowledged_names"))
     sent = set(result.pop("sent_names"))
     in_db = set(stored)
     result["answers_in_db"] = len(in_db)
     result["acknowledged_not_in_db"] = len(acknowledged - in_db)
     result["in_db_not_acknowledged"] = len(in_db - acknowledged)
-    # Lost: sent, but not both acknowledged and stored. Players who could not
-    # connect sent nothing; they count in connect_failures instead.
+    # Lost: sent, but not both acknowledged and stored. Players who could not join sent
+    # nothing; they count in join_refused instead.
     result["lost"] = len(sent) - len(acknowledged & in_db)
     if profile_files:
         report = profile_report.summarize_profiles(profile_files)
         print(profile_report.format_profiles(report, title=f"live room {setup_name} {players}"))
         result["profile"] = report
         result["profile_files"] = [str(f) for f in profile_files]
-    return {"setup": setup_name, "players": players, **result, "code": code}
+    return {
+        "setup": setup_name,
+        "players": players,
+        "joined": "database" if args.players_from_db else "pages",
+        **result,
+        "code": code,
+    }
 
 
 def verdict(row: dict[str, Any]) -> dict[str, bool]:
     return {
-        "everybody_played": row["connect_failures"] == 0
+        "everybody_played": row["join_refused"] == 0
         and row["boards_missing"] == 0
+        and row["next_missing"] == 0
         and row["answers_sent"] == row["players"],
+        "joined_within_30_s": row["join_s"] <= TARGETS["join_s"],
         "no_lost_answers": row["lost"] == 0,
         "ack_p99_ok": (row["ack"]["p99_ms"] or 1e9) <= TARGETS["ack_p99_ms"],
-        "board_p99_ok": (
-            (row["board"]["p99_ms"] or 1e9) <= TARGETS["board_p99_ms"]
-            and (row["board_host_ms"] or 1e9) <= TARGETS["board_p99_ms"]
-        ),
+        "board_p99_ok": (row["board"]["p99_ms"] or 1e9) <= TARGETS["board_p99_ms"],
+        "next_p99_ok": (row["next"]["p99_ms"] or 1e9) <= TARGETS["next_p99_ms"],
     }
 
 
-def plot(rows: list[dict[str, Any]], path: Path, before: list[dict[str, Any]] | None) -> None:
+def plot(rows: list[dict[str, Any]], path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharex=True)
-    series = [("", rows, "-")]
-    if before:
-        series.insert(0, ("before: ", before, ":"))
-    colours = {"embedded": "tab:blue", "pg-redis-2": "tab:orange", "pg-redis-1": "tab:green"}
+    figure, axes = plt.subplots(1, 3, figsize=(14, 4.2), sharex=True)
+    colours = {"run": "tab:blue", "run-scaled": "tab:orange", "run-split": "tab:green"}
     for axis, key, title, target in (
         (axes[0], "ack", "Answer acknowledgement", TARGETS["ack_p99_ms"]),
-        (axes[1], "board", "Reveal until the board is on every phone", TARGETS["board_p99_ms"]),
+        (axes[1], "board", "Reveal until the board is on every screen", TARGETS["board_p99_ms"]),
+        (axes[2], "next", "Next question on every screen", TARGETS["next_p99_ms"]),
     ):
-        for prefix, data, style in series:
-            for setup in dict.fromkeys(r["setup"] for r in data):
-                points = sorted((r["players"], r[key]) for r in data if r["setup"] == setup)
-                xs = [p for p, _ in points]
-                colour = colours.get(setup)
-                axis.plot(
-                    xs,
-                    [s["p99_ms"] for _, s in points],
-                    style,
-                    marker="o",
-                    color=colour,
-                    label=f"{prefix}{setup} p99",
-                    alpha=0.5 if prefix else 1,
-                )
-                if not prefix:
-                    axis.plot(
-                        xs,
-                        [s["p50_ms"] for _, s in points],
-                        "--",
-                        marker=".",
-                        color=colour,
-                        label=f"{setup} p50",
-                        alpha=0.7,
-                    )
+        for setup in dict.fromkeys(r["setup"] for r in rows):
+            by_size: dict[int, list[dict[str, Any]]] = {}
+            for row in rows:
+                if row["setup"] == setup:
+                    by_size.setdefault(row["players"], []).append(row[key])
+            xs = sorted(by_size)
+            medians = [common.median_of([s["p99_ms"] for s in by_size[x]]) for x in xs]
+            lows = [min(s["p99_ms"] or 0 for s in by_size[x]) for x in xs]
+            highs = [max(s["p99_ms"] or 0 for s in by_size[x]) for x in xs]
+            colour = colours.get(setup.partition("@")[0])
+            axis.plot(xs, medians, "-", marker="o", color=colour, label=f"{setup} p99 (median)")
+            axis.fill_between(xs, lows, highs, color=colour, alpha=0.15)
         axis.axhline(target, color="red", linewidth=0.8, linestyle="-.")
-        axis.text(
-            axis.get_xlim()[0],
-            target,
-            f" target p99 {target} ms",
-            color="red",
-            va="bottom",
-            fontsize=8,
-        )
+        axis.text(axis.get_xlim()[0], target, f" target p99 {target} ms", color="red",
+                  va="bottom", fontsize=8)  # fmt: skip
         axis.set_yscale("log")
         axis.set_title(title, fontsize=10)
-        axis.set_xlabel("players in the room")
+        axis.set_xlabel("players in the room (joined through the pages)")
         axis.set_ylabel("milliseconds (log scale)")
         axis.grid(visible=True, which="both", alpha=0.3)
         axis.legend(fontsize=7)
     figure.suptitle(
-        "quizsite live room on 2 shared cores (clients on the same machine)", fontsize=10
+        "quizsite live room on 2 shared cores, clients on the same machine "
+        "(line: median of the runs; band: their range)",
+        fontsize=10,
     )
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -421,20 +450,79 @@ def load_rows(paths: list[Path]) -> list[dict[str, Any]]:
     return [row for path in paths for row in json.loads(path.read_text())["results"]]
 
 
+def print_rows(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    print()
+    print(
+        f"Live room: joined through the pages unless said, answers spread over "
+        f"{args.spread:g} s, reveal by {'the host' if args.reveal == 'host' else 'the server'}"
+    )
+    common.print_table(
+        [
+            "set-up",
+            "players",
+            "joined",
+            "join s",
+            "join p99",
+            "refused",
+            "lost",
+            "ack p50",
+            "ack p99",
+            "board p50",
+            "board p99",
+            "next p50",
+            "next p99",
+            "cpu s",
+            "peak RSS MiB",
+            "KiB/player",
+            "client lag p99",
+        ],
+        [
+            [
+                r["setup"],
+                r["players"],
+                r["joined"],
+                r["join_s"],
+                r["join"]["p99_ms"],
+                r["join_refused"],
+                r["lost"],
+                r["ack"]["p50_ms"],
+                r["ack"]["p99_ms"],
+                r["board"]["p50_ms"],
+                r["board"]["p99_ms"],
+                r["next"]["p50_ms"],
+                r["next"]["p99_ms"],
+                r["server_cpu_s"],
+                r["memory"]["peak_rss_mib_total"],
+                r["memory"]["rss_kib_per_player"],
+                r["client_loop_lag"]["p99_ms"],
+            ]
+            for r in rows
+        ],
+    )
+    print(
+        "(milliseconds unless noted; targets: 0 lost, ack p99 <= 250 ms, board and next "
+        "question on every screen p99 <= 1000 ms, a class joined within 30 s; at 2000 "
+        "players on run-scaled and 1000 on run)"
+    )
+    for row in rows:
+        print(f"  {row['setup']:12} {row['players']:5}: {row['targets']}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny run for CI")
     parser.add_argument("--json", type=Path, help="also write the results JSON here")
     parser.add_argument("--players", default=DEFAULT_PLAYERS, help="comma-separated room sizes")
     parser.add_argument("--setups", default=DEFAULT_SETUPS, help=f"of {', '.join(SETUPS)}")
+    parser.add_argument("--rounds", type=int, default=1, help="repeat every size and set-up")
     parser.add_argument("--spread", type=float, default=3.0, help="answers spread over seconds")
     parser.add_argument("--reveal", choices=["host", "auto"], default="host")
     parser.add_argument("--timeout", type=float, default=90.0, help="per phase, seconds")
+    parser.add_argument("--join-concurrency", type=int, default=50, help="players joining at once")
     parser.add_argument(
-        "--connect-concurrency",
-        type=int,
-        default=50,
-        help="handshakes in flight at once while the room fills",
+        "--players-from-db",
+        action="store_true",
+        help="create the players in the database instead of joining through the pages",
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
@@ -448,13 +536,12 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="py-spy on the server processes")
     parser.add_argument("--plot", type=Path, default=common.ROOT / "docs" / "live-latency.png")
     parser.add_argument("--no-plot", action="store_true")
-    parser.add_argument("--before", type=Path, nargs="*", help="earlier results, drawn dotted")
     parser.add_argument(
         "--from-results", type=Path, nargs="+", help="only draw the plot from these results"
     )
     args = parser.parse_args()
     if args.from_results:
-        plot(load_rows(args.from_results), args.plot, load_rows(args.before or []))
+        plot(load_rows(args.from_results), args.plot)
         return 0
     if args.smoke:
         if args.players == DEFAULT_PLAYERS:
@@ -482,8 +569,10 @@ def main() -> int:
             "settings": {
                 "spread_s": args.spread,
                 "reveal": args.reveal,
+                "joined": "database" if args.players_from_db else "pages",
+                "join_concurrency": args.join_concurrency,
                 "setups": {name: SETUPS[name.partition("@")[0]] for name in setups},
-                "env": "DEBUG=0; clients in one asyncio process on the same cores",
+                "env": f"DEBUG=0, {LIFTED}; clients in one asyncio process on the same cores",
                 "targets": TARGETS,
             },
             "results": rows,
@@ -491,73 +580,30 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="bench-live-") as tmp:
         workdir = Path(tmp)
-        for setup_name in setups:
-            database = common.DatabaseFactory(
-                SETUPS[setup_name.partition("@")[0]]["db"], "live", workdir
-            )
-            try:
-                for players in sizes:
-                    row = run_size(setup_name, players, database, workdir, args)
-                    row["targets"] = verdict(row)
-                    rows.append(row)
-                    # Kept as it goes: a run stopped by a time limit keeps what it had.
-                    partial = common.RESULTS_DIR / "live-room-partial.json"
-                    common.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-                    partial.write_text(json.dumps({**payload(), "partial": True}, indent=2))
-            finally:
-                database.drop()
+        for number in range(args.rounds):
+            if args.rounds > 1:
+                common.progress(f"round {number + 1} of {args.rounds}")
+            for setup_name in setups:
+                database = common.DatabaseFactory(
+                    SETUPS[setup_name.partition("@")[0]]["db"], "live", workdir
+                )
+                try:
+                    for players in sizes:
+                        row = run_size(setup_name, players, database, workdir, args)
+                        row["round"] = number + 1
+                        row["targets"] = verdict(row)
+                        rows.append(row)
+                        # Kept as it goes: a run stopped by a time limit keeps what it had.
+                        partial = common.RESULTS_DIR / "live-room-partial.json"
+                        common.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+                        partial.write_text(json.dumps({**payload(), "partial": True}, indent=2))
+                finally:
+                    database.drop()
 
-    print()
-    print(
-        f"Live room: one question, answers spread over {args.spread:g} s, "
-        f"reveal by {'the host' if args.reveal == 'host' else 'the server (auto)'}"
-    )
-    common.print_table(
-        [
-            "set-up",
-            "players",
-            "failed",
-            "lost",
-            "ack p50",
-            "ack p99",
-            "board p50",
-            "board p99",
-            "host board",
-            "question p99",
-            "cpu s",
-            "cpu %",
-            "peak RSS MiB",
-            "client lag p99",
-        ],
-        [
-            [
-                r["setup"],
-                r["players"],
-                r["connect_failures"],
-                r["lost"],
-                r["ack"]["p50_ms"],
-                r["ack"]["p99_ms"],
-                r["board"]["p50_ms"],
-                r["board"]["p99_ms"],
-                r["board_host_ms"],
-                r["question_shown"]["p99_ms"],
-                r["server_cpu_s"],
-                r["server_cpu_percent"],
-                r["memory"]["peak_rss_mib_total"],
-                r["client_loop_lag"]["p99_ms"],
-            ]
-            for r in rows
-        ],
-    )
-    print(
-        "(milliseconds unless noted; targets at 1000 players: 0 lost, ack p99 <= 250 ms, "
-        "board p99 <= 1000 ms)"
-    )
-    for row in rows:
-        print(f"  {row['setup']:12} {row['players']:5}: {row['targets']}")
+    print_rows(rows, args)
     common.write_results("live-room", payload(), smoke=args.smoke, also=args.json)
     if not args.no_plot and not args.profile:
-        plot(rows, args.plot, load_rows(args.before or []))
+        plot(rows, args.plot)
     return 0
 
 

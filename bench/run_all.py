@@ -34,8 +34,8 @@ def main() -> int:
     runs = [
         ("io-wait", ["bench/io_wait_bench.py"]),
         ("http", ["bench/http_bench.py"]),
-        ("live-embedded", ["bench/live_room.py", "--setups", "embedded", "--timeout", "240"]),
-        ("live-pg-redis-2", ["bench/live_room.py", "--setups", "pg-redis-2", "--timeout", "240"]),
+        ("live-run", ["bench/live_room.py", "--setups", "run", "--timeout", "240"]),
+        ("live-run-scaled", ["bench/live_room.py", "--setups", "run-scaled", "--timeout", "240"]),
         ("selfpaced", ["bench/selfpaced_bench.py"]),
     ]
     failed = []

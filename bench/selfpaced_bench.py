@@ -3,10 +3,10 @@
     .venv/bin/python bench/selfpaced_bench.py            # 500 students, both set-ups
     .venv/bin/python bench/selfpaced_bench.py --smoke    # a few seconds, for CI
 
-bench/prepare.py starts, for every simulated student, one attempt at the practice
-quiz (5 questions) and one at the performance quiz (3 questions), each in its own
-browser session (prepare.py makes one session per attempt). Each student then,
-like the play page with htmx's ws extension:
+Every simulated student is one browser (bench/pages.py): it opens the practice
+quiz's page, presses Start (a POST with the page's CSRF token), follows to the play
+page and opens the socket it names; later the same for the performance quiz. Like
+the play page with htmx's ws extension, it then:
 
   - opens `/ws/attempts/<practice attempt>/`, and for each of its 5 questions
     thinks (uniform --think, 2 to 8 s), answers (the correct choice) and waits for
@@ -16,10 +16,11 @@ like the play page with htmx's ws extension:
     (test mode: the reply is "Answer saved." with the next question).
 
 That is 8 answers per student. Students start at random moments over the first
-think interval. Set-ups as in bench/live_room.py: `embedded` (SQLite, in-memory
-layer, one Daphne) and `pg-redis-2` (PostgreSQL + Redis, two Daphne processes,
-students split between their ports). An answer is lost unless its reply arrived
-AND the response is in the database. Clients share the machine's two cores.
+think interval. Set-ups as in bench/live_room.py, each on one port: `run` (`make
+run`: SQLite, in-memory layer, one Daphne), `run-scaled` (two Daphne processes,
+PostgreSQL + Redis) and `run-split` (nginx, gunicorn for the pages). An answer is
+lost unless its reply arrived AND the response is in the database. Clients share the
+machine's two cores.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import argparse
 import asyncio
 import json
 import random
+import re
 import sys
 import tempfile
 import time
@@ -36,83 +38,122 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import common, wsload
-from bench.live_room import SETUPS
+from bench import common, pages, wsload
+from bench.live_room import LIFTED, SETUPS, build_server
 
-DEFAULT_SETUPS = "embedded,pg-redis-2"
+DEFAULT_SETUPS = "run,run-scaled"
+# Feedback p99 on screen, by set-up: self-paced feedback is the site's first promise.
+TARGETS = {"run-scaled": 100, "run-split": 100, "run": 250}
+ATTEMPT = re.compile(r"/ws/attempts/([0-9a-f-]+)/")
 QUIZZES = [("asgi-vs-wsgi-practice", True), ("asgi-vs-wsgi-performance", False)]
 
 
 async def student(
     index: int,
     *,
-    ports: list[int],
-    work: list[tuple[dict[str, str], list[dict[str, int]], bool]],
+    port: int,
+    quizzes: list[tuple[str, list[dict[str, int]], bool]],
+    transport: pages.SharedTransport,
     think: tuple[float, float],
     timeout: float,
     rng: random.Random,
     stats: dict[str, Any],
 ) -> None:
-    port = ports[index % len(ports)]
     await asyncio.sleep(rng.uniform(0, think[1]))
-    for attempt, questions, practice in work:
-        client = wsload.Client(
-            f"student{index}-{attempt['attempt'][:8]}",
-            f"ws://127.0.0.1:{port}/ws/attempts/{attempt['attempt']}/",
-            attempt["session"],
-            {"connected": "Live feedback connected"},
-        )
-        try:
-            began = time.perf_counter()
-            # A refused or timed-out handshake is tried again after a random backoff,
-            # as htmx's ws extension does in the browser.
-            for retry in range(6):
-                try:
-                    await client.open(timeout)
-                    break
-                except Exception as error:
-                    if retry == 5:
-                        raise
-                    stats["connect_retries"] += 1
-                    stats["errors"].append(f"handshake: {type(error).__name__}")
-                    await asyncio.sleep(rng.uniform(0, min(2**retry, 8)))
-            if not await client.wait("connected", timeout):
-                stats["failures"].append(f"{client.name}: no 'connected' ({client.closed})")
+    async with pages.browser(f"http://127.0.0.1:{port}", transport, timeout) as browser:
+        for slug, questions, practice in quizzes:
+            name = f"student{index}-{slug}"
+            try:
+                arrival = await pages.start_attempt(browser, quiz_slug=slug, name=name)
+            except Exception as error:
+                stats["failures"].append(f"{name}: start {error!r}")
                 continue
-            stats["connect"].append(time.perf_counter() - began)
-            for number, question in enumerate(questions, start=1):
-                await asyncio.sleep(rng.uniform(*think))
-                client.expect("reply", 'class="verdict-' if practice else "saved.")
-                sent = await client.send_form(
-                    action="answer", question=question["question"], choice=question["correct"]
-                )
-                stats["sent"][attempt["attempt"]] = stats["sent"].get(attempt["attempt"], 0) + 1
-                if not await client.wait("reply", timeout):
-                    stats["failures"].append(f"{client.name} q{number}: no reply {client.errors}")
+            stats["start"].append(arrival.seconds)
+            attempt = ATTEMPT.search(arrival.socket_path)[1]
+            stats["attempts"].append(attempt)
+            client = wsload.Client(
+                name,
+                f"ws://127.0.0.1:{port}{arrival.socket_path}",
+                "",
+                {"connected": "Live feedback connected"},
+                cookie=arrival.cookie,
+            )
+            await answer_all(
+                client,
+                attempt=attempt,
+                questions=questions,
+                practice=practice,
+                think=think,
+                timeout=timeout,
+                rng=rng,
+                stats=stats,
+            )
+
+
+async def answer_all(
+    client: wsload.Client,
+    *,
+    attempt: str,
+    questions: list[dict[str, int]],
+    practice: bool,
+    think: tuple[float, float],
+    timeout: float,
+    rng: random.Random,
+    stats: dict[str, Any],
+) -> None:
+    try:
+        began = time.perf_counter()
+        # A refused or timed-out handshake is tried again after a random backoff,
+        # as htmx's ws extension does in the browser.
+        for retry in range(6):
+            try:
+                await client.open(timeout)
+                break
+            except Exception as error:
+                if retry == 5:
+                    raise
+                stats["connect_retries"] += 1
+                stats["errors"].append(f"handshake: {type(error).__name__}")
+                await asyncio.sleep(rng.uniform(0, min(2**retry, 8)))
+        if not await client.wait("connected", timeout):
+            stats["failures"].append(f"{client.name}: no 'connected' ({client.closed})")
+            return
+        stats["connect"].append(time.perf_counter() - began)
+        for number, question in enumerate(questions, start=1):
+            await asyncio.sleep(rng.uniform(*think))
+            client.expect("reply", 'class="verdict-' if practice else "saved.")
+            sent = await client.send_form(
+                action="answer", question=question["question"], choice=question["correct"]
+            )
+            stats["sent"][attempt] = stats["sent"].get(attempt, 0) + 1
+            if not await client.wait("reply", timeout):
+                stats["failures"].append(f"{client.name} q{number}: no reply {client.errors}")
+                break
+            latency = client.seen["reply"] - sent
+            stats["feedback"].append(latency)
+            stats["feedback_practice" if practice else "feedback_test"].append(latency)
+            stats["acked"][attempt] = stats["acked"].get(attempt, 0) + 1
+            if practice and number < len(questions):
+                client.expect("next", f"Question {number + 1} of {len(questions)}")
+                sent = await client.send_form(action="next")
+                if not await client.wait("next", timeout):
+                    stats["failures"].append(f"{client.name} q{number}: no next question")
                     break
-                latency = client.seen["reply"] - sent
-                stats["feedback"].append(latency)
-                stats["feedback_practice" if practice else "feedback_test"].append(latency)
-                stats["acked"][attempt["attempt"]] = stats["acked"].get(attempt["attempt"], 0) + 1
-                if practice and number < len(questions):
-                    client.expect("next", f"Question {number + 1} of {len(questions)}")
-                    sent = await client.send_form(action="next")
-                    if not await client.wait("next", timeout):
-                        stats["failures"].append(f"{client.name} q{number}: no next question")
-                        break
-                    stats["next"].append(client.seen["next"] - sent)
-            stats["errors"] += client.errors
-        except Exception as error:
-            stats["failures"].append(f"{client.name}: {error!r}")
-        finally:
-            await client.close()
+                stats["next"].append(client.seen["next"] - sent)
+        stats["errors"] += client.errors
+    except Exception as error:
+        stats["failures"].append(f"{client.name}: {error!r}")
+    finally:
+        await client.close()
 
 
 async def run_class(
-    ports: list[int], work_by_student: list[Any], args: argparse.Namespace
+    port: int, quizzes: list[Any], students: int, args: argparse.Namespace
 ) -> dict[str, Any]:
     rng = random.Random(args.seed)
     stats: dict[str, Any] = {
+        "start": [],
+        "attempts": [],
         "connect": [],
         "feedback": [],
         "feedback_practice": [],
@@ -127,19 +168,21 @@ async def run_class(
     lag = wsload.LoopLag()
     lag.start()
     began = time.perf_counter()
-    total = sum(len(q) for _, q, _ in work_by_student[0]) * len(work_by_student)
+    total = sum(len(q) for _, q, _ in quizzes) * students
+    transport = pages.SharedTransport(100)
     await wsload.wait_with_progress(
         [
             student(
                 i,
-                ports=ports,
-                work=work,
+                port=port,
+                quizzes=quizzes,
+                transport=transport,
                 think=(args.think_min, args.think_max),
                 timeout=args.timeout,
                 rng=random.Random(rng.random()),
                 stats=stats,
             )
-            for i, work in enumerate(work_by_student)
+            for i in range(students)
         ],
         lambda: len(stats["feedback"]),
         total,
@@ -147,6 +190,7 @@ async def run_class(
     )
     stats["elapsed_s"] = time.perf_counter() - began
     stats["lag"] = await lag.stop()
+    await transport.close_pool()
     return stats
 
 
@@ -158,50 +202,44 @@ def run_setup(
     database = common.DatabaseFactory(setup["db"], "selfpaced", workdir)
 
     def env_for(url: str) -> dict[str, str]:
-        return common.server_env(
-            database_url=url,
-            redis=redis,
-            conn_max_age=setup["conn_max_age"],
-            **setup.get("env", {}),
+        # The pages need their static files: DEBUG=0 serves the collected, hashed ones.
+        env = common.server_env(
+            database_url=url, redis=redis, conn_max_age=0, static_root=workdir / "static"
         )
+        return {**env, **LIFTED}
 
     try:
         database.build_template(env_for)
         env = env_for(database.fresh())
+        if not (workdir / "static").exists():
+            common.collectstatic(workdir / "static", env)
         if redis:
             common.flush_redis(redis)
-        common.progress(f"{setup_name}: preparing {students} students x 2 attempts")
-        prepared = [
+        # The questions and their right options; the attempts start through the pages.
+        quizzes = [
             (
+                slug,
                 common.run_json(
-                    ["bench/prepare.py", "attempts", "--students", str(students), "--quiz", slug],
-                    env,
-                ),
+                    ["bench/prepare.py", "attempts", "--students", "0", "--quiz", slug], env
+                )["questions"],
                 practice,
             )
             for slug, practice in QUIZZES
         ]
-        work_by_student = [
-            [(data["attempts"][i], data["questions"], practice) for data, practice in prepared]
-            for i in range(students)
-        ]
-        servers = [
-            common.daphne(f"selfpaced-{setup_name}-{i}", "quizsite.asgi:application", env, workdir)
-            for i in range(setup["processes"])
-        ]
+        server = build_server(setup_name, students, env, workdir)
         code = common.code_version()  # the app may change between runs: note what ran
-        with common.running(*servers):
-            monitor = common.ResourceMonitor(servers)
+        with common.running(server):
+            monitor = common.ResourceMonitor([server])
             monitor.start()
             cpu_before = monitor.cpu_seconds()
             common.progress(
-                f"{setup_name}: {students} students on {len(servers)} Daphne process(es), "
+                f"{setup_name}: {students} students on one port ({server.port}), "
                 f"think {args.think_min:g}-{args.think_max:g} s"
             )
-            stats = asyncio.run(run_class([s.port for s in servers], work_by_student, args))
+            stats = asyncio.run(run_class(server.port, quizzes, students, args))
             cpu = monitor.cpu_seconds() - cpu_before
             memory = monitor.stop()
-        ids = [a["attempt"] for data, _ in prepared for a in data["attempts"]]
+        ids = stats["attempts"]
         ids_file = workdir / "attempt-ids.json"
         ids_file.write_text(json.dumps(ids))
         stored = common.run_json(
@@ -210,7 +248,7 @@ def run_setup(
     finally:
         database.drop()
 
-    expected = students * sum(len(data["questions"]) for data, _ in prepared)
+    expected = students * sum(len(questions) for _, questions, _ in quizzes)
     kept = sum(min(stats["acked"].get(i, 0), stored.get(i, 0)) for i in ids)
     sent = sum(stats["sent"].values())
     row = {
@@ -230,6 +268,7 @@ def run_setup(
         "feedback_test": common.summary_ms(stats["feedback_test"]),
         "next_question": common.summary_ms(stats["next"]),
         "connect": common.summary_ms(stats["connect"]),
+        "start_through_pages": common.summary_ms(stats["start"]),
         "elapsed_s": round(stats["elapsed_s"], 1),
         "answers_per_s": round(len(stats["feedback"]) / stats["elapsed_s"], 1),
         "server_cpu_s": round(cpu, 1),
@@ -240,6 +279,10 @@ def run_setup(
         "failure_examples": stats["failures"][:5],
         "client_error_examples": sorted(set(stats["errors"]))[:5],
         "code": code,
+    }
+    row["targets"] = {
+        "no_lost_answers": row["lost"] == 0 and row["unanswered"] == 0,
+        "feedback_p99_ok": (row["feedback"]["p99_ms"] or 1e9) <= TARGETS[setup_name],
     }
     common.progress(
         f"{setup_name}: {row['answers_acknowledged']}/{expected} answers, lost {row['lost']}, "
@@ -321,6 +364,7 @@ def main() -> int:
             "think_s": [args.think_min, args.think_max],
             "quizzes": "practice (5 questions, verdict + next) then performance (3, test mode)",
             "setups": {name: SETUPS[name] for name in setups},
+            "targets_feedback_p99_ms": TARGETS,
         },
         "results": rows,
     }

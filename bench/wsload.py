@@ -32,11 +32,15 @@ class Client:
         url: str,
         session_key: str,
         markers: dict[str, str],
+        *,
         keep: Iterable[str] = (),
+        cookie: str | None = None,
     ) -> None:
         self.name = name
         self.url = url
         self.session_key = session_key
+        # The browser's whole Cookie header (bench/pages.py), or just its session.
+        self.cookie = cookie or f"sessionid={session_key}"
         self.markers = dict(markers)
         self.keep = set(keep)
         self.seen: dict[str, float] = {}
@@ -54,7 +58,7 @@ class Client:
         self.connection = await websockets.connect(
             self.url,
             origin=websockets.Origin(origin),
-            additional_headers={"Cookie": f"sessionid={self.session_key}"},
+            additional_headers={"Cookie": self.cookie},
             max_size=None,
             ping_interval=None,  # a starved client must not drop the line itself
             open_timeout=timeout,

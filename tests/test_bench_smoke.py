@@ -28,10 +28,11 @@ RUN_TIMEOUT = 150  # seconds per script; together they take well under a minute
 RUNS = {
     "http": (["bench/http_bench.py"], True),
     "io-wait": (["bench/io_wait_bench.py"], False),
-    "live-embedded": (["bench/live_room.py", "--setups", "embedded"], False),
-    "live-pg-redis": (["bench/live_room.py", "--setups", "pg-redis-2"], True),
-    "selfpaced-embedded": (["bench/selfpaced_bench.py", "--setups", "embedded"], False),
-    "selfpaced-pg-redis": (["bench/selfpaced_bench.py", "--setups", "pg-redis-2"], True),
+    "live-run": (["bench/live_room.py", "--setups", "run"], False),
+    "live-run-scaled": (["bench/live_room.py", "--setups", "run-scaled"], True),
+    "live-run-from-db": (["bench/live_room.py", "--setups", "run", "--players-from-db"], False),
+    "selfpaced-run": (["bench/selfpaced_bench.py", "--setups", "run"], False),
+    "selfpaced-run-scaled": (["bench/selfpaced_bench.py", "--setups", "run-scaled"], True),
 }
 
 
@@ -138,37 +139,53 @@ def test_io_wait_bench_compares_asgi_with_wsgi(smoke: dict[str, Any]) -> None:
     assert "asgi_async_rps_ratio_ge_10" in data["targets"]
 
 
-def check_live(data: dict[str, Any], setup: str) -> None:
+def check_live(data: dict[str, Any], setup: str, joined: str = "pages") -> None:
     [row] = [r for r in data["results"] if r["setup"] == setup]
     assert row["players"] == 10
-    assert row["connect_failures"] == 0
+    assert row["joined"] == joined
+    assert row["join_refused"] == 0
     assert row["answers_acknowledged"] == 10
     assert row["answers_in_db"] == 10
     assert row["lost"] == 0
     assert row["boards_missing"] == 0
-    for key in ("ack", "board", "question_shown"):
+    assert row["next_missing"] == 0
+    for key in ("ack", "question_shown"):
         assert row[key]["n"] == 10
-        assert row[key]["p50_ms"] is not None
         assert row[key]["p99_ms"] is not None
+    for key in ("board", "next"):  # every phone and the host screen
+        assert row[key]["n"] == 11
+        assert row[key]["p99_ms"] is not None
+    if joined == "pages":
+        assert row["join"]["n"] == 10
+        assert row["join_join_post"]["p99_ms"] is not None
     assert row["board_host_ms"] is not None
     assert row["server_cpu_s"] >= 0
     assert row["memory"]["peak_rss_mib_total"] > 0
+    assert row["client_loop_lag"]["p99_ms"] is not None
     assert set(row["targets"]) == {
         "everybody_played",
+        "joined_within_30_s",
         "no_lost_answers",
         "ack_p99_ok",
         "board_p99_ok",
+        "next_p99_ok",
     }
     assert row["targets"]["everybody_played"]
     assert row["targets"]["no_lost_answers"]
 
 
-def test_live_room_on_the_embedded_default(smoke: dict[str, Any]) -> None:
-    check_live(result_of(smoke, "live-embedded"), "embedded")
+def test_live_room_on_make_run_with_players_joining_through_the_pages(
+    smoke: dict[str, Any],
+) -> None:
+    check_live(result_of(smoke, "live-run"), "run")
 
 
-def test_live_room_on_two_processes_with_postgres_and_redis(smoke: dict[str, Any]) -> None:
-    check_live(result_of(smoke, "live-pg-redis", needs_services=True), "pg-redis-2")
+def test_live_room_on_make_run_scaled(smoke: dict[str, Any]) -> None:
+    check_live(result_of(smoke, "live-run-scaled", needs_services=True), "run-scaled")
+
+
+def test_live_room_can_still_create_its_players_in_the_database(smoke: dict[str, Any]) -> None:
+    check_live(result_of(smoke, "live-run-from-db"), "run", joined="database")
 
 
 def check_selfpaced(data: dict[str, Any], setup: str) -> None:
@@ -183,12 +200,13 @@ def check_selfpaced(data: dict[str, Any], setup: str) -> None:
     assert row["feedback"]["n"] == 40
     assert row["feedback"]["p99_ms"] is not None
     assert row["next_question"]["n"] == 20  # "Next question" after practice answers 1-4
+    assert row["start_through_pages"]["n"] == 10  # two quizzes each, started on the pages
     assert row["memory"]["peak_rss_mib_total"] > 0
 
 
-def test_selfpaced_on_the_embedded_default(smoke: dict[str, Any]) -> None:
-    check_selfpaced(result_of(smoke, "selfpaced-embedded"), "embedded")
+def test_selfpaced_on_make_run(smoke: dict[str, Any]) -> None:
+    check_selfpaced(result_of(smoke, "selfpaced-run"), "run")
 
 
-def test_selfpaced_on_two_processes_with_postgres_and_redis(smoke: dict[str, Any]) -> None:
-    check_selfpaced(result_of(smoke, "selfpaced-pg-redis", needs_services=True), "pg-redis-2")
+def test_selfpaced_on_make_run_scaled(smoke: dict[str, Any]) -> None:
+    check_selfpaced(result_of(smoke, "selfpaced-run-scaled", needs_services=True), "run-scaled")
