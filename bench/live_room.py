@@ -193,11 +193,13 @@ async def play_room(
             raise RuntimeError(f"host screen did not open: {host.errors} {host.closed}")
         result["memory_before_joins"] = monitor.rss_total_mib()
         lag.start()
+        if on_start is not None and args.profile == "joins":
+            on_start()
         clients, joined = await join_players(port, room, players, args)
         result.update(joined)
         result["memory_after_joins"] = monitor.rss_total_mib()
         await asyncio.sleep(0.5)
-        if on_start is not None:
+        if on_start is not None and args.profile == "game":
             on_start()
         cpu_before = monitor.cpu_seconds()
         phase_began = time.perf_counter()
@@ -533,7 +535,13 @@ def main() -> int:
         help="also run every set-up's servers from the checkout at PATH (same venv and "
         "database), as setup@NAME: a before/after comparison in one run",
     )
-    parser.add_argument("--profile", action="store_true", help="py-spy on the server processes")
+    parser.add_argument(
+        "--profile",
+        nargs="?",
+        const="game",
+        choices=["game", "joins"],
+        help="py-spy on the server processes, from the first question (or over the joins)",
+    )
     parser.add_argument("--plot", type=Path, default=common.ROOT / "docs" / "live-latency.png")
     parser.add_argument("--no-plot", action="store_true")
     parser.add_argument(

@@ -14,7 +14,7 @@ import logging
 import weakref
 from dataclasses import dataclass, field
 
-from live import presenters, services
+from live import events, presenters, services
 from quiz.db import database_sync_to_async
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,12 @@ def acknowledgement(outcome: services.AnswerOutcome) -> str:
     """The player's screen after their answer; the answer is stored by now, so a screen
     that cannot be drawn (the database busy for the snapshot) still says it counted."""
     try:
-        return presenters.render_player(
+        shared = presenters.render_acknowledgement(
+            session_id=outcome.player.session_id,
+            version=outcome.version,
+            choice_id=outcome.answer.choice_id,
+        )
+        return shared or presenters.render_player(
             session_id=outcome.player.session_id,
             version=outcome.version,
             player=outcome.player,
@@ -90,7 +95,9 @@ class AnswerBatcher:
         # Not thread-sensitive: batches of different rooms may overlap on the pool.
         write = database_sync_to_async(score_and_render, thread_sensitive=False)
         try:
-            results = await write(self.session_id, [request for request, _ in batch])
+            results = await events.delivered_after(
+                write(self.session_id, [request for request, _ in batch])
+            )
         except Exception as error:
             logger.exception("writing %d live answers failed", len(batch))
             for _, future in batch:

@@ -31,6 +31,8 @@ from quiz.sockets import GuardedConsumer
 logger = logging.getLogger(__name__)
 
 ANSWER_COUNT_COALESCE_SECONDS = 0.25
+# A class joins at dozens a second: the host's roster redraws twice a second at most.
+JOIN_REDRAW_COALESCE_SECONDS = 0.5
 VERSION_MEMO_SECONDS = 1.0
 VERSION_MEMO_MAX_SESSIONS = 1000
 
@@ -39,6 +41,8 @@ _recent_versions: TTLCache[int, int] = TTLCache(
     maxsize=VERSION_MEMO_MAX_SESSIONS, ttl=VERSION_MEMO_SECONDS
 )
 caches.register("live.recent_versions", _recent_versions.clear)
+# session id -> the version read in flight, which the room's heartbeats share.
+_version_reads: dict[int, asyncio.Future[int]] = {}
 # (session id, version) -> the one build of that snapshot the room's sockets wait for.
 _snapshot_builds: dict[tuple[int, int], asyncio.Future[Any]] = {}
 
@@ -109,7 +113,15 @@ class LiveConsumer(GuardedConsumer):
         known = _recent_versions.get(self.session.pk)
         if known is not None:
             return known
-        version: int = await database_sync_to_async(presenters.current_version)(self.session.pk)
+        # And the heartbeats that come while it is read share that one read.
+        read = _version_reads.get(self.session.pk)
+        if read is None or read.get_loop() is not asyncio.get_running_loop():
+            read = asyncio.ensure_future(
+                database_sync_to_async(presenters.current_version)(self.session.pk)
+            )
+            _version_reads[self.session.pk] = read
+            read.add_done_callback(lambda _: _version_reads.pop(self.session.pk, None))
+        version: int = await asyncio.shield(read)
         known = _recent_versions.get(self.session.pk)
         if known is None or known <= version:  # a slower, older read must not win
             _recent_versions[self.session.pk] = version
@@ -157,10 +169,13 @@ class LiveConsumer(GuardedConsumer):
         except services.SessionNotFound:
             return None
 
-    @database_sync_to_async
-    def reveal_if_due(self) -> bool:
+    async def reveal_if_due(self) -> bool:
         """Close the question if its time is up or all have answered (announced by the
         service); True only when this call did it."""
+        return await events.delivered_after(self._reveal_if_due())
+
+    @database_sync_to_async
+    def _reveal_if_due(self) -> bool:
         return services.reveal_if_due(LiveSession.objects.get(pk=self.session.pk))
 
 
@@ -169,6 +184,7 @@ class LiveHostConsumer(LiveConsumer):
         super().__init__(*args, **kwargs)
         self.timer: asyncio.Task[None] | None = None
         self.count_task: asyncio.Task[None] | None = None
+        self.join_task: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         await self.accept()
@@ -191,14 +207,14 @@ class LiveHostConsumer(LiveConsumer):
         return services.is_host(session=session, actor=self.scope.get("user"))
 
     async def disconnect(self, code: int) -> None:
-        for task in (self.timer, self.count_task):
+        for task in (self.timer, self.count_task, self.join_task):
             if task is not None:
                 task.cancel()
         await super().disconnect(code)
 
     async def handle(self, frame: dict[str, Any]) -> str | None:
         action = HostActionForm(frame).validated()
-        await self.act(action["action"], action["player"])
+        await events.delivered_after(self.act(action["action"], action["player"]))
         return None  # our own view arrives with the announcement, like everybody's
 
     @database_sync_to_async
@@ -212,6 +228,14 @@ class LiveHostConsumer(LiveConsumer):
         # a second from a background task, never once per answer.
         if self.count_task is None or self.count_task.done():
             self.count_task = asyncio.create_task(self.refresh_count_soon())
+
+    async def live_joined(self, event: dict[str, Any]) -> None:
+        if self.join_task is None or self.join_task.done():
+            self.join_task = asyncio.create_task(self.redraw_soon())
+
+    async def redraw_soon(self) -> None:
+        await asyncio.sleep(JOIN_REDRAW_COALESCE_SECONDS)
+        await self.live_changed({"type": "live.changed"})
 
     async def refresh_count_soon(self) -> None:
         await asyncio.sleep(ANSWER_COUNT_COALESCE_SECONDS)

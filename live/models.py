@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -91,6 +91,25 @@ class LiveSession(models.Model):
         return self.ended_at is None
 
 
+class PlayerQuerySet(models.QuerySet["Player"]):
+    def save_scores(self, players: dict[int, Player]) -> None:
+        """Write these players' score and streak: one UPDATE run for all of them.
+
+        A room's answers land a batch at a time; Django's bulk_update builds a CASE WHEN
+        per row and field, and compiling it was half the time of writing a batch. The
+        names come from the model, the values are bound parameters.
+        """
+        if not players:
+            return
+        quote = connections[self.db].ops.quote_name
+        table, score, streak, pk = (
+            quote(name) for name in (Player._meta.db_table, "score", "streak", "id")
+        )
+        sql = f"UPDATE {table} SET {score} = %s, {streak} = %s WHERE {pk} = %s"  # noqa: S608
+        with connections[self.db].cursor() as cursor:
+            cursor.executemany(sql, [(p.score, p.streak, pk) for pk, p in players.items()])
+
+
 class Player(models.Model):
     session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="players")
     nickname = models.CharField(max_length=NICKNAME_MAX_LENGTH)
@@ -103,6 +122,8 @@ class Player(models.Model):
     streak = models.PositiveSmallIntegerField(default=0)
     joined_at = models.DateTimeField(auto_now_add=True)
     kicked = models.BooleanField(default=False)
+
+    objects = PlayerQuerySet.as_manager()
 
     class Meta:
         db_table = "quiz_player"

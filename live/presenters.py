@@ -190,17 +190,22 @@ def current_version(session_id: int) -> int:
 def render_host(
     session: LiveSession, *, request: HttpRequest | None = None, oob: bool = True
 ) -> str:
-    # Built fresh: the host screen also shows what changes between versions
-    # (players joining, answers coming in), and there are only one or two hosts.
-    snapshot = build_snapshot(session.pk)
-    newest = services.active_players(snapshot.session).order_by("-joined_at")[:HOST_ROSTER]
+    # The version's snapshot, shared with the phones (built once per process), and fresh
+    # what changes between versions: who joined, how many answered.
+    snapshot, _ = snapshot_at(session.pk, session.version)
+    active = services.active_players(snapshot.session)
+    newest = active.order_by("-joined_at").values_list("pk", "nickname")[:HOST_ROSTER]
     context = {
         "snap": snapshot,
         "session": snapshot.session,
+        "player_count": active.count(),
         # The newest arrivals: a projector cannot show a whole school, and the host's
-        # every redraw would carry it. Their scores as the snapshot has them: from when
-        # the open question opened, so the projector tells nobody who was right.
-        "players": [s for p in newest if (s := snapshot.standing_of(p.pk)) is not None],
+        # every redraw would carry it. Their scores as the snapshot has them, from when
+        # the open question opened, so the projector tells nobody who was right; one who
+        # joined since had none then.
+        "players": [
+            snapshot.standing_of(pk) or Standing(pk, nickname, 0, 0, 0) for pk, nickname in newest
+        ],
         "answered": services.answer_count(snapshot.session),
         "oob": oob,
     }
@@ -286,6 +291,33 @@ def render_player(
         "oob": oob,
     }
     return render_to_string("live/partials/player_fragments.html", context, request=request)
+
+
+# (session id, version, choice id) -> the reply to an answer with that option.
+_acknowledgements: LRUCache[tuple[int, int, int], str] = LRUCache(maxsize=256)
+caches.register("live.acknowledgements", _acknowledgements.clear)
+
+
+def render_acknowledgement(*, session_id: int, version: int, choice_id: int) -> str | None:
+    """The reply to an answer while verdicts wait for the reveal, or None when this
+    session shows each player's verdict at once (then the reply is their own screen).
+
+    The same for everybody who chose that option, right or wrong: rendered once per
+    version and option, in a room where hundreds answer within a second.
+    """
+    key = (session_id, version, choice_id)
+    with _snapshots_lock:
+        found = _acknowledgements.get(key)
+    if found is not None:
+        return found
+    snapshot, _ = snapshot_at(session_id, version)
+    if snapshot.session.instant_verdicts or snapshot.question is None:
+        return None
+    chosen = next((c for c in snapshot.question.choices.all() if c.pk == choice_id), None)
+    html = render_to_string("live/partials/player_ack.html", {"chosen": chosen})
+    with _snapshots_lock:
+        _acknowledgements[key] = html
+    return html
 
 
 def render_player_notice(message: str) -> str:

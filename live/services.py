@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, models, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from live import events, roles, scoring
@@ -130,6 +130,18 @@ def player_for(*, session: LiveSession, session_key: str | None) -> Player | Non
     return session.players.filter(session_key=session_key).first()
 
 
+def player_in_open_session(*, code: str, session_key: str | None) -> Player | None:
+    """This browser's player in the open session with this code, its session with it,
+    in one query: every page and answer of a player asks."""
+    if not session_key or not is_join_code(code):
+        return None
+    return (
+        Player.objects.select_related("session__quiz", "session__host")
+        .filter(session__join_code=code, session__ended_at__isnull=True, session_key=session_key)
+        .first()
+    )
+
+
 def active_players(session: LiveSession) -> QuerySet[Player]:
     return session.players.filter(kicked=False)
 
@@ -237,17 +249,25 @@ def join(*, session: LiveSession, nickname: str, session_key: str, device_key: s
     Refused: a browser or device the host kicked from this session, a locked room, a
     full one (settings.LIVE_MAX_PLAYERS), a finished one, a name already taken.
     """
-    existing = player_for(session=session, session_key=session_key)
+    name = nickname
+    # One query for every player that decides this join: this browser's own, one the
+    # host kicked from this device, one with this name (a class joins at once).
+    banned_device = Q(device_key=device_key, kicked=True) if device_key else Q(pk__in=[])
+    clashes = list(
+        session.players.filter(
+            Q(session_key=session_key) | Q(nickname__iexact=name) | banned_device
+        )
+    )
+    existing = next((p for p in clashes if p.session_key == session_key), None)
     if existing is not None:
         if existing.kicked:
             raise Kicked()
         return existing  # the same browser rejoins as the same player
-    if device_key and session.players.filter(device_key=device_key, kicked=True).exists():
+    if any(p.kicked and device_key and p.device_key == device_key for p in clashes):
         raise Kicked()
     if session.state == State.FINISHED:
         raise WrongState("This session has finished.")
-    name = nickname
-    if session.players.filter(nickname__iexact=name).exists():
+    if any(p.nickname.lower() == name.lower() for p in clashes):
         raise NicknameInvalid(f"“{name}” is taken in this session; pick another nickname.")
     try:
         with transaction.atomic():
@@ -265,7 +285,7 @@ def join(*, session: LiveSession, nickname: str, session_key: str, device_key: s
             f"“{name}” is taken in this session; pick another nickname."
         ) from None
     logger.info("player joined session=%s player=%s", session.join_code, player.pk)
-    events.player_joined(session.pk, session.version)
+    events.player_joined(session.pk)
     return player
 
 
@@ -394,7 +414,7 @@ def kick(*, session: LiveSession, actor: Actor, player_id: int) -> Player:
 class AnswerOutcome:
     answer: LiveAnswer
     player: Player
-    rank: int
+    rank: int | None  # counted only for instant verdicts
     bonus: int
     version: int  # the session's, when the answer was stored
 
@@ -471,12 +491,20 @@ def _score_batch(
         answered.add(answer.player_id)
         scored.append((answer, bonus))
     new_answers = [item[0] for item in scored if not isinstance(item, LiveError)]
+    # A rank is shown at once only with instant verdicts; otherwise it waits for the reveal.
+    scores: list[int] = []
     if new_answers:
         LiveAnswer.objects.bulk_create(new_answers)
-        changed = {answer.player_id: answer.player for answer in new_answers}
-        Player.objects.bulk_update(changed.values(), ["score", "streak"])
-        scores = sorted(active_players(session).values_list("score", flat=True))
+        Player.objects.save_scores({answer.player_id: answer.player for answer in new_answers})
+        if session.instant_verdicts:
+            scores = sorted(active_players(session).values_list("score", flat=True))
         events.answers_arrived(session_id)
+        logger.info(
+            "live answers session=%s stored=%d refused=%d",
+            session.join_code,
+            len(new_answers),
+            len(scored) - len(new_answers),
+        )
     results: list[AnswerOutcome | LiveError] = []
     for item in scored:
         if isinstance(item, LiveError):
@@ -488,12 +516,12 @@ def _score_batch(
             AnswerOutcome(
                 answer=answer,
                 player=answer.player,
-                rank=ahead + 1,
+                rank=ahead + 1 if scores else None,
                 bonus=bonus,
                 version=session.version,
             )
         )
-        logger.info(
+        logger.debug(
             "live answer session=%s player=%s correct=%s points=%s",
             session.join_code,
             answer.player_id,

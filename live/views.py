@@ -224,12 +224,8 @@ def join(request: HttpRequest) -> HttpResponse:
 
 
 def _players_session(request: HttpRequest, code: str) -> tuple[LiveSession, Player] | None:
-    try:
-        session = services.get_open_session(code)
-    except services.SessionNotFound:
-        return None
-    player = services.player_for(session=session, session_key=request.session.session_key)
-    return None if player is None else (session, player)
+    player = services.player_in_open_session(code=code, session_key=request.session.session_key)
+    return None if player is None else (player.session, player)
 
 
 def _to_join(code: str) -> HttpResponse:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import User
 from django.db import OperationalError
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from live import batching, presenters, services
@@ -94,6 +96,7 @@ def test_each_answer_in_a_batch_is_judged_on_its_own(live: LiveSession, teacher:
 def test_ranks_in_a_batch_count_everybody_ahead_after_the_whole_batch(
     live: LiveSession, teacher: User
 ) -> None:
+    LiveSession.objects.filter(pk=live.pk).update(instant_verdicts=True)  # ranks shown at once
     ada, bob, cy = (join(live, name) for name in ("Ada", "Bob", "Cy"))
     question = open_first_question(live, teacher)
     right, wrong = choices(question)
@@ -313,3 +316,27 @@ async def test_an_idle_rooms_batcher_is_not_kept(live: LiveSession, teacher: Use
     await batcher.writer
 
     assert batching.batcher_for(live.pk) is not batcher
+
+
+async def test_a_room_answering_together_gets_replies_rendered_once_per_option(
+    live: LiveSession, teacher: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Verdicts wait for the reveal, so the reply is the same for everybody who chose an
+    option: rendered once per version and option, not once per player."""
+    room = await room_on_question_1(live, teacher, 12)
+    renders: list[str] = []
+    real = render_to_string
+
+    def counting(name: str, *args: Any, **kwargs: Any) -> str:
+        renders.append(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr("live.presenters.render_to_string", counting)
+    batcher = batching.batcher_for(live.pk)
+    replies = await asyncio.gather(
+        *(batcher.submit(request(p, room.question.pk, room.right.pk)) for p in room.players)
+    )
+
+    assert {reply.html for reply in replies} == {replies[0].html}
+    assert renders.count("live/partials/player_ack.html") == 1
+    assert "live/partials/player_fragments.html" not in renders

@@ -1007,8 +1007,15 @@ def test_the_ranking_orders_by_score_then_by_who_joined_first(
     assert [p.nickname for p in services.ranking(live)] == ["Bob", "Ada", "Cy", "Dee"]
 
 
-def test_an_answer_outcome_reports_the_players_new_rank(
+def test_with_instant_verdicts_an_answer_outcome_reports_the_players_new_rank(
     live: LiveSession, ada: Player, bob: Player, question_open: LiveSession
 ) -> None:
+    LiveSession.objects.filter(pk=live.pk).update(instant_verdicts=True)
     assert answer_correctly(ada, live).rank == 1
     assert answer_wrongly(bob, live).rank == 2
+
+
+def test_without_instant_verdicts_no_rank_is_counted_before_the_reveal(
+    live: LiveSession, ada: Player, question_open: LiveSession
+) -> None:
+    assert answer_correctly(ada, live).rank is None
