@@ -38,6 +38,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
@@ -45,6 +46,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIRequest, get_script_prefix
+from django.http import HttpRequest
 from django_ratelimit.core import is_ratelimited
 
 from lab.bounds import ASYNC_PATH, SYNC_PATH, WAIT_SECONDS
@@ -130,8 +132,44 @@ def path_info(scope: Scope) -> str:
     return path.removeprefix(script_name) if script_name else path
 
 
+def who(request: HttpRequest) -> str:
+    """Both addresses: behind nginx the peer is nginx itself, and without it X-Real-IP is
+    the client's own claim."""
+    return (
+        f"{request.META.get('REMOTE_ADDR')} (X-Real-IP {request.META.get('HTTP_X_REAL_IP', '-')})"
+    )
+
+
 def _ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
+
+
+class Refusals:
+    """Counts one kind of refusal and logs it at most every LOG_EVERY seconds: a crowd
+    turned away is a line now and then, not a line per request (each a write to stderr
+    from the event loop)."""
+
+    LOG_EVERY = 10.0
+
+    def __init__(self, level: int, what: str, log: logging.Logger = logger) -> None:
+        self.level, self.what, self.log = level, what, log
+        self.count = 0
+        self.logged_at = -self.LOG_EVERY
+
+    def note(self, detail: str) -> None:
+        self.count += 1
+        now = time.monotonic()
+        if now - self.logged_at >= self.LOG_EVERY:
+            self.log.log(
+                self.level, "%s %s (%s since the last line)", self.what, detail, self.count
+            )
+            self.count, self.logged_at = 0, now
+
+
+@dataclass(frozen=True)
+class Route:
+    refusal: Callable[[], Refused | None]  # asked before anything costs: no room, no work
+    wait: Callable[[Receive], Awaitable[dict[str, Any]]]
 
 
 class LabEndpoints:
@@ -142,9 +180,11 @@ class LabEndpoints:
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lab-sync-worker")
         self.sync_held = 0  # requests queued for or running on the worker
         self.async_waiting = 0
-        self.routes: dict[str, Callable[[Receive], Awaitable[dict[str, Any]]]] = {
-            SYNC_PATH: self.sync_wait,
-            ASYNC_PATH: self.async_wait,
+        self.busy = Refusals(logging.INFO, "lab: turned away, busy:")
+        self.limited_ones = Refusals(logging.WARNING, "lab rate limit hit from")
+        self.routes = {
+            SYNC_PATH: Route(self.sync_refusal, self.sync_wait),
+            ASYNC_PATH: Route(self.async_refusal, self.async_wait),
         }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -172,14 +212,11 @@ class LabEndpoints:
             send, 200, timings, head=head, headers=[(b"server-timing", server_timing.encode())]
         )
 
-    async def admitted(
-        self,
-        route: Callable[[Receive], Awaitable[dict[str, Any]]],
-        scope: Scope,
-        receive: Receive,
-    ) -> dict[str, Any]:
+    async def admitted(self, route: Route, scope: Scope, receive: Receive) -> dict[str, Any]:
         if scope["method"] not in {"GET", "HEAD"}:
             raise Refused(405, "method", "Send GET.", 0)
+        if refused := route.refusal():
+            raise refused
         request = ASGIRequest(scope, io.BytesIO())
         try:
             request.get_host()
@@ -187,13 +224,7 @@ class LabEndpoints:
             logger.warning("lab: %s", error)
             raise Refused(400, "host", "This server does not serve that host.", 0) from None
         if not is_own_run(request) and await self.limited(request):
-            # Both: behind nginx the peer is nginx itself, and without it X-Real-IP is the
-            # client's own claim.
-            logger.warning(
-                "lab rate limit hit from %s (X-Real-IP %s)",
-                request.META.get("REMOTE_ADDR"),
-                request.META.get("HTTP_X_REAL_IP", "-"),
-            )
+            self.limited_ones.note(who(request))
             raise Refused(
                 429,
                 "limited",
@@ -201,7 +232,10 @@ class LabEndpoints:
                 "wait a minute and run it again.",
                 60,
             )
-        return await route(receive)
+        # Asked again: others may have taken the last places while the limit was checked.
+        if refused := route.refusal():
+            raise refused
+        return await route.wait(receive)
 
     async def limited(self, request: ASGIRequest) -> bool:
         # The counters may live in Redis: a network call, kept off the event loop.
@@ -216,10 +250,13 @@ class LabEndpoints:
             )
         )
 
+    def sync_refusal(self) -> Refused | None:
+        if self.sync_held < settings.LAB_SYNC_QUEUE:
+            return None
+        self.busy.note(f"the sync worker's queue is full ({self.sync_held})")
+        return Refused(503, "busy", _busy("sync", settings.LAB_SYNC_QUEUE), 5)
+
     async def sync_wait(self, receive: Receive) -> dict[str, Any]:
-        if self.sync_held >= settings.LAB_SYNC_QUEUE:
-            logger.info("lab: the sync worker's queue is full (%s)", self.sync_held)
-            raise Refused(503, "busy", _busy("sync", settings.LAB_SYNC_QUEUE), 5)
         ahead = self.sync_held
         arrived = time.perf_counter()
         job: Future[tuple[float, float]] = self.worker.submit(blocking_wait)
@@ -239,10 +276,13 @@ class LabEndpoints:
     def _release_sync(self) -> None:
         self.sync_held -= 1
 
+    def async_refusal(self) -> Refused | None:
+        if self.async_waiting < settings.LAB_ASYNC_LIMIT:
+            return None
+        self.busy.note(f"async waits at their cap ({self.async_waiting})")
+        return Refused(503, "busy", _busy("async", settings.LAB_ASYNC_LIMIT), 5)
+
     async def async_wait(self, receive: Receive) -> dict[str, Any]:
-        if self.async_waiting >= settings.LAB_ASYNC_LIMIT:
-            logger.info("lab: async waits at their cap (%s)", self.async_waiting)
-            raise Refused(503, "busy", _busy("async", settings.LAB_ASYNC_LIMIT), 5)
         alongside = self.async_waiting
         self.async_waiting += 1
         try:

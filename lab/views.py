@@ -16,9 +16,13 @@ from django.views.decorators.http import require_safe
 from django_ratelimit.core import is_ratelimited
 
 from lab import presenters, services
+from lab.endpoints import Refusals, who
 from lab.forms import BrowserRunForm, RunForm
 
 logger = logging.getLogger(__name__)
+# A crowd turned away is a line now and then, not a line a request.
+limited_runs = Refusals(logging.WARNING, "lab run rate limit hit from", logger)
+refused_runs = Refusals(logging.INFO, "lab run refused:", logger)
 
 
 def _page_context(form: RunForm, **extra: Any) -> dict[str, Any]:
@@ -54,11 +58,7 @@ async def run(request: HttpRequest) -> HttpResponse:
         request, group="lab.run", key="ip", rate=settings.RATELIMIT_LAB_RUNS, increment=True
     )
     if limited:
-        logger.warning(
-            "lab run rate limit hit from %s (X-Real-IP %s)",
-            request.META.get("REMOTE_ADDR"),
-            request.META.get("HTTP_X_REAL_IP", "-"),
-        )
+        limited_runs.note(who(request))
         error = (
             f"This address started more runs than {settings.RATELIMIT_LAB_RUNS}; "
             "wait a minute and run it again."
@@ -72,7 +72,7 @@ async def run(request: HttpRequest) -> HttpResponse:
             host=request.get_host(),
         )
     except services.LabRefusal as refusal:
-        logger.info("lab run refused: %s", refusal.message)
+        refused_runs.note(refusal.message)
         context = _page_context(form, error=refusal.message)
         return await page(request, "lab/result.html", context, status=503)
     context = _page_context(form, **presenters.result_context(measured))

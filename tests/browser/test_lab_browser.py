@@ -65,7 +65,8 @@ def test_a_learner_runs_the_lab_in_the_browser_and_reads_the_waterfall(
     # Only a Resource Timing entry knows the protocol; its serverTiming the server's queue.
     assert query["protocol"] == ["http/1.1"]
     queued = [float(row.split(",")[3]) for row in query["sync"][0].split(";")]
-    assert max(queued) >= 3 * 199  # the last of four waited three waits at the worker
+    # The last of four began three waits after the first; they arrived well within one.
+    assert max(queued) - min(queued) >= 2 * 199
 
     page.get_by_text("Every request, in milliseconds").click()
     sync_rows = panel.get_by_role("table", name="Sync: one synchronous worker").get_by_role("row")
