@@ -37,6 +37,7 @@ def main() -> int:
         ("live-embedded", ["bench/live_room.py", "--setups", "embedded", "--timeout", "240"]),
         ("live-pg-redis-2", ["bench/live_room.py", "--setups", "pg-redis-2", "--timeout", "240"]),
         ("selfpaced", ["bench/selfpaced_bench.py"]),
+        ("lab", ["bench/lab_bench.py"]),
     ]
     failed = []
     for name, command in runs:
