@@ -12,7 +12,8 @@ arriving at a steady RATE a second for D seconds in each phase:
   crowd-browser   L learners pressing Run with 20 requests, as lab.js does: 20 at once
                   to the sync endpoint, then 20 to the async one, over at most 6
                   connections each (a browser's limit over HTTP/1.1); then 1 s to read
-                  the result, and Run again
+                  the result, and Run again (after the Retry-After of a refusal, which
+                  lab.js waits out too)
   crowd-server    L learners without JavaScript pressing Run with 20 requests: the
                   server measures each run itself (GET /lab/concurrency/run/)
 
@@ -74,22 +75,29 @@ async def _learner(
     async with httpx.AsyncClient(
         base_url=base, headers=headers, limits=limits, timeout=60, trust_env=False
     ) as client:
+        retry_after = 0.0
 
         async def one(path: str, **params: Any) -> None:
+            nonlocal retry_after
             try:
                 response = await client.get(path, params=params)
-                counts[OUTCOMES.get(response.status_code, f"status {response.status_code}")] += 1
             except httpx.HTTPError:
                 counts["failed"] += 1
+                return
+            counts[OUTCOMES.get(response.status_code, f"status {response.status_code}")] += 1
+            if response.status_code != 200:
+                retry_after = max(retry_after, float(response.headers.get("Retry-After", 0)))
 
         while time.monotonic() < deadline:
+            retry_after = 0.0
             if mode == "browser":
                 for path in (SYNC, ASYNC):
                     await asyncio.gather(*(one(path, i=i) for i in range(requests)))
             else:
                 await one(SERVER_RUN, requests=requests)
             counts["runs"] += 1
-            await asyncio.sleep(think)
+            # Run again after reading the result, or when a refusal said to (as lab.js does).
+            await asyncio.sleep(max(think, retry_after))
     return counts
 
 

@@ -63,7 +63,11 @@ async def run(request: HttpRequest) -> HttpResponse:
             f"This address started more runs than {settings.RATELIMIT_LAB_RUNS}; "
             "wait a minute and run it again."
         )
-        return await page(request, "lab/result.html", _page_context(form, error=error), status=429)
+        response = await page(
+            request, "lab/result.html", _page_context(form, error=error), status=429
+        )
+        response["Retry-After"] = "60"
+        return response
     try:
         measured = await services.measure_on_server(
             requests=form.cleaned_data["requests"],
@@ -74,7 +78,9 @@ async def run(request: HttpRequest) -> HttpResponse:
     except services.LabRefusal as refusal:
         refused_runs.note(refusal.message)
         context = _page_context(form, error=refusal.message)
-        return await page(request, "lab/result.html", context, status=503)
+        response = await page(request, "lab/result.html", context, status=503)
+        response["Retry-After"] = "5"
+        return response
     context = _page_context(form, **presenters.result_context(measured))
     return await page(request, "lab/result.html", context)
 

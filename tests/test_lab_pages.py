@@ -323,6 +323,7 @@ def test_a_server_that_cannot_reach_itself_says_so(client: Client) -> None:
     response = client.get(RUN_URL, {"requests": "3"})
 
     assert response.status_code == 503
+    assert response["Retry-After"] == "5"
     assert services.NoOwnAddress.message in response.content.decode()
 
 
@@ -337,6 +338,7 @@ def test_runs_past_the_rate_limit_get_429_and_a_log_line(
 
     assert first == [503, 503]  # counted, though this client can reach no server
     assert refused.status_code == 429
+    assert refused["Retry-After"] == "60"
     assert "This address started more runs than 2/d" in refused.content.decode()
     assert "lab run rate limit hit from 127.0.0.1" in caplog.text
 

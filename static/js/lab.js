@@ -17,6 +17,9 @@
   var result = panel.querySelector("#lab-result");
   var OUTCOMES = { 200: "ok", 503: "busy", 429: "limited" };
   var running = false;
+  // After a refusal the server said when to come back (Retry-After): Run waits till then,
+  // so a crowd turned away does not come straight back.
+  var holdUntil = 0;
 
   // Progress shows; the read-back, already on the page under the charts, is only said.
   function say(text, heardOnly) {
@@ -40,8 +43,12 @@
     try {
       var response = await fetch(url, { cache: "no-store", credentials: "same-origin" });
       var body = await response.json().catch(function () { return null; });
-      return { asked: asked, done: performance.now(), body: body,
-               outcome: OUTCOMES[response.status] || "failed" };
+      var outcome = OUTCOMES[response.status] || "failed";
+      if (outcome !== "ok") {
+        var retry = Number(response.headers.get("Retry-After")) || 0;
+        holdUntil = Math.max(holdUntil, performance.now() + retry * 1000);
+      }
+      return { asked: asked, done: performance.now(), body: body, outcome: outcome };
     } catch (error) {
       return { asked: asked, done: performance.now(), body: null, outcome: "failed" };
     }
@@ -119,6 +126,11 @@
     if (!Number.isInteger(requests) || requests < 1 || requests > Number(input.max)) return;
     event.preventDefault();
     if (running) return;
+    var wait = Math.ceil((holdUntil - performance.now()) / 1000);
+    if (wait > 0) {
+      say("The lab turned requests away: run it again in " + wait + " s.");
+      return;
+    }
     running = true;
     button.setAttribute("aria-disabled", "true");
     // A fresh buffer: it holds 250 entries, and a learner may run it many times.

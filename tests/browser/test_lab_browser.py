@@ -4,11 +4,15 @@ and drawn as a waterfall; the same panel without JavaScript; a phone and a proje
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 from playwright.sync_api import expect
+
+from tests.conftest import free_port, start_daphne
 
 LESSON = "/lessons/asgi-vs-wsgi/"
 
@@ -150,3 +154,47 @@ def test_the_result_fits_a_phone_and_sits_side_by_side_on_a_projector(
     assert abs(sync_box["y"] - async_box["y"]) < 1  # one beside the other
     assert async_box["x"] > sync_box["x"] + sync_box["width"] - 1
     assert fits(projector)
+
+
+@pytest.fixture
+def busy_site(live_site: str, artifacts_dir: Path) -> Iterator[str]:
+    """A second server on the same database whose sync worker has room for one request."""
+    port = free_port()
+    process = start_daphne(port, artifacts_dir / "daphne-lab-busy.log", LAB_SYNC_QUEUE="1")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_requests_turned_away_are_shown_and_run_waits_as_the_server_asked(
+    browser: Any, busy_site: str
+) -> None:
+    context = browser.new_context(base_url=busy_site)
+    problems: list[str] = []
+    context.on("page", lambda p: p.on("pageerror", lambda e: problems.append(str(e))))
+    page = context.new_page()
+    page.goto(LESSON)
+    seen = requests_to(page)
+    try:
+        run_with_the_keyboard(page, 3)
+
+        expect(page.locator(".lab-readback")).to_contain_text(
+            "2 of the sync requests were turned away because the lab was busy", timeout=15_000
+        )
+        page.get_by_text("Every request, in milliseconds").click()
+        sync_table = page.get_by_role("table", name="Sync: one synchronous worker")
+        expect(sync_table.get_by_role("row").filter(has_text="busy")).to_have_count(2)
+        expect(page.locator("g.lab-bar-busy")).to_have_count(2)
+        sent = len(seen)
+
+        run_with_the_keyboard(page, 3)  # at once: the server said to come back in 5 s
+
+        expect(page.locator("#lab-status")).to_have_text(
+            re.compile(r"^The lab turned requests away: run it again in [1-5] s\.$")
+        )
+        assert len(seen) == sent  # nothing was sent
+    finally:
+        context.close()
+    assert problems == []
