@@ -17,17 +17,19 @@ arriving at a steady RATE a second for D seconds in each phase:
   crowd-server    L learners without JavaScript pressing Run with 20 requests: the
                   server measures each run itself (GET /lab/concurrency/run/)
 
-Every learner starts at the same moment. The page's latency is timed from the moment
-each request was due, so a server that falls behind shows in it (no coordinated
-omission); a steady rate, not wrk's clients that ask again the moment they are
-answered, because such clients keep the server's core full and then any other work
-at all lengthens every page. The crowd runs at the lowest priority (nice 19), so that
-its own client work (done here, not on learners' phones) takes no CPU the server or
-the readers want; `--pin` also puts the server alone on core 0 (taskset), which only
-helps on a machine nobody else is using. The phases take turns for R rounds (quiet,
-crowd-browser, crowd-server, quiet, ...), so the drift of a shared machine falls on
-all of them; each crowd phase's figures are ratios against the quiet phase of its own
-round, given as the median and the range over the rounds.
+Every learner starts at the same moment. Each page request is sent when it is due,
+whatever the others are doing, so a server that falls behind shows in the latency (no
+coordinated omission); it is timed from when it was sent, and how late this process
+sent it (its own lag, on a busy machine) is reported apart. A steady rate, not wrk's
+clients that ask again the moment they are answered: those keep the server's core
+full, and then any other work at all lengthens every page. The crowd runs at the
+lowest priority (nice 19), so that its own client work (done here, not on learners'
+phones) takes no CPU the server or the readers want; `--pin` also puts the server
+alone on core 0 (taskset), which only helps on a machine nobody else is using. The
+phases take turns for R rounds (quiet, crowd-browser, crowd-server, quiet, ...), so
+the drift of a shared machine falls on all of them; each crowd phase's figures are
+ratios against the quiet phase of its own round, given as the median and the range
+over the rounds.
 """
 
 from __future__ import annotations
@@ -172,10 +174,13 @@ def finish_crowd(crowd: subprocess.Popen[str], timeout: float) -> dict[str, Any]
 
 
 async def _paced(url: str, *, rate: float, duration: float, timeout: float) -> dict[str, Any]:
-    """`rate` requests a second for `duration` seconds, each timed from when it was due."""
+    """`rate` requests a second for `duration` seconds, each sent when due whatever the
+    others are doing (no coordinated omission) and timed from when it was sent; how late
+    this process sent them (its own lag: a busy machine) is kept apart."""
     import httpx
 
     latencies: list[float] = []
+    lags: list[float] = []
     statuses: Counter[int] = Counter()
     errors = 0
     limits = httpx.Limits(max_connections=256, max_keepalive_connections=64)
@@ -183,13 +188,15 @@ async def _paced(url: str, *, rate: float, duration: float, timeout: float) -> d
 
         async def one(due: float) -> None:
             nonlocal errors
+            sent = time.perf_counter()
             try:
                 response = await client.get(url)
             except httpx.HTTPError:
                 errors += 1
                 return
             statuses[response.status_code] += 1
-            latencies.append(time.perf_counter() - due)
+            latencies.append(time.perf_counter() - sent)
+            lags.append(sent - due)
 
         async def paced(seconds: float, *, measured: bool) -> None:
             start = time.perf_counter()
@@ -201,6 +208,7 @@ async def _paced(url: str, *, rate: float, duration: float, timeout: float) -> d
             await asyncio.gather(*tasks)
             if not measured:
                 latencies.clear()
+                lags.clear()
                 statuses.clear()
 
         await paced(min(1.0, duration), measured=False)  # connections opened, not timed
@@ -217,6 +225,7 @@ async def _paced(url: str, *, rate: float, duration: float, timeout: float) -> d
         "p90_ms": stats["p90_ms"],
         "p99_ms": stats["p99_ms"],
         "max_ms": stats["max_ms"],
+        "send_lag_p99_ms": common.summary_ms(lags)["p99_ms"],
         "socket_errors": errors,
         "non_2xx": sum(n for status, n in statuses.items() if status != 200),
     }
@@ -275,7 +284,8 @@ def measure_phase(phase: str, server: common.Server, args: argparse.Namespace) -
     common.progress(
         f"{phase:14} lesson {page['rps']:6.1f} req/s  p50 {page['p50_ms']} ms"
         f"  p99 {page['p99_ms']} ms  errors {page['socket_errors'] + page['non_2xx']}"
-        f"  server cpu {row['server_cpu_percent']}%  {row.get('counts', '')}"
+        f"  send lag p99 {page['send_lag_p99_ms']} ms  server cpu {row['server_cpu_percent']}%"
+        f"  {row.get('counts', '')}"
     )
     return row
 
