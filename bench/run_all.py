@@ -37,6 +37,7 @@ def main() -> int:
         ("live-run", ["bench/live_room.py", "--setups", "run", "--timeout", "240"]),
         ("live-run-scaled", ["bench/live_room.py", "--setups", "run-scaled", "--timeout", "240"]),
         ("selfpaced", ["bench/selfpaced_bench.py"]),
+        ("lab", ["bench/lab_bench.py"]),
     ]
     failed = []
     for name, command in runs:

@@ -17,6 +17,7 @@ class SectionInline(admin.StackedInline):
         "definitions",
         ("callout_tone", "callout_title"),
         "callout_text",
+        "lab",
     ]
 
 

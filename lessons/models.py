@@ -93,6 +93,11 @@ class Section(models.Model):
         WARNING = "warning", "Warning"
         INFO = "info", "Info"
 
+    class Lab(models.TextChoices):
+        """Hands-on panels a section can end with; the lab app renders them."""
+
+        CONCURRENCY = "concurrency", "Measure it: blocking and non-blocking requests"
+
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="sections")
     order = models.PositiveSmallIntegerField()
     heading = models.CharField(max_length=200)
@@ -110,6 +115,12 @@ class Section(models.Model):
     callout_tone = models.CharField(max_length=10, choices=Tone.choices, blank=True)
     callout_title = models.CharField(max_length=120, blank=True)
     callout_text = models.TextField(blank=True)
+    lab = models.CharField(
+        max_length=40,
+        choices=Lab.choices,
+        blank=True,
+        help_text="A hands-on panel shown after this section.",
+    )
 
     class Meta:
         ordering = ["lesson", "order"]

@@ -71,6 +71,12 @@ def _load_lesson(data: dict[str, Any], created: Counter[str]) -> Lesson:
     )
     sections = data.get("sections", [])
     for order, section in enumerate(sections, start=1):
+        lab = section.get("lab", "")
+        if lab not in ("", *Section.Lab.values):
+            raise ContentError(
+                f"section {section['heading']!r}: unknown lab {lab!r}; "
+                f"known: {', '.join(Section.Lab.values)}."
+            )
         callout = section.get("callout") or {}
         listing = section.get("list") or {}
         _upsert(
@@ -89,6 +95,7 @@ def _load_lesson(data: dict[str, Any], created: Counter[str]) -> Lesson:
             callout_tone=callout.get("tone", ""),
             callout_title=callout.get("title", ""),
             callout_text=callout.get("text", ""),
+            lab=lab,
         )
     # Sections are content only (nothing refers to them), so the file is the truth.
     if lesson.sections.filter(order__gt=len(sections)).delete()[0]:

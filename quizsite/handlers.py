@@ -16,25 +16,40 @@ asgi.py), calling the same `read_body`, `create_request`, `get_response` and
 `send_response`, and sets `response._handler_class` as Django's `run_get_response` does
 (the sender of `request_finished`). What it leaves out is Django's wait for
 `http.disconnect` while the view runs: for a sync view that wait cannot stop the
-thread anyway, and every view here is sync. tests/test_asgi_handler.py fails when
-Django stops handing off per middleware (then this module can go).
+thread anyway. A request for an async view (the lab's server-measured run, which waits
+seconds on other requests) goes to Django's own handler whole: with the middleware
+loaded for sync code, Django would run the view through `async_to_sync` in a request
+thread, holding one of the HTTP_THREADS for as long as the view awaits. Which view a
+path names is resolved once per path (a bounded memo), not per request.
+tests/test_asgi_handler.py fails when Django stops handing off per middleware (then
+this module can go).
 """
 
 from __future__ import annotations
 
+import functools
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from asgiref.sync import SyncToAsync
+from asgiref.sync import SyncToAsync, iscoroutinefunction
 from django.conf import settings
 from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.http import FileResponse, HttpResponseBase
-from django.urls import set_script_prefix
+from django.urls import Resolver404, get_resolver, set_script_prefix
 
 # How many requests may wait on I/O at once, per process; settings.HTTP_THREADS.
 DEFAULT_THREADS = 64
+
+
+@functools.lru_cache(maxsize=4096)
+def names_an_async_view(urlconf: str, path: str) -> bool:
+    try:
+        match = get_resolver(urlconf).resolve(path)
+    except Resolver404:
+        return False
+    return iscoroutinefunction(match.func)
 
 
 class OneHopASGIHandler(ASGIHandler):
@@ -44,6 +59,7 @@ class OneHopASGIHandler(ASGIHandler):
             max_workers=getattr(settings, "HTTP_THREADS", DEFAULT_THREADS),
             thread_name_prefix="http-request",
         )
+        self.async_views = ASGIHandler()
 
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
@@ -51,6 +67,9 @@ class OneHopASGIHandler(ASGIHandler):
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        if names_an_async_view(settings.ROOT_URLCONF, path_info(scope)):
+            await self.async_views(scope, receive, send)
+            return
         try:
             body_file = await self.read_body(receive)
         except RequestAborted:
@@ -85,3 +104,10 @@ class OneHopASGIHandler(ASGIHandler):
             # that holds the request's database connections, which are then handed back.
             response.close()
         return response
+
+
+def path_info(scope: dict[str, Any]) -> str:
+    """The path the URLconf sees, below the script prefix, as Django's ASGIRequest has it."""
+    script_name = get_script_prefix(scope)
+    path: str = scope["path"]
+    return path.removeprefix(script_name) if script_name else path

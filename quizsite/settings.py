@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "lessons",
     "quiz",
     "live",
+    "lab",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +166,12 @@ LIVE_MAX_PLAYERS = int(os.environ.get("LIVE_MAX_PLAYERS", "2500"))
 SOCKETS_PER_BROWSER = int(os.environ.get("SOCKETS_PER_BROWSER", "20"))
 SOCKETS_PER_ADDRESS = int(os.environ.get("SOCKETS_PER_ADDRESS", "2500"))
 RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10/m")
+# The lesson's "Measure it" lab (lab/), per client: requests to its two endpoints (a
+# browser's run sends up to 20 to each, so 480 a minute is 12 runs of 20), and runs the
+# server measures for a browser without JavaScript (each sends its own requests, not
+# counted again).
+RATELIMIT_LAB_REQUESTS = os.environ.get("RATELIMIT_LAB_REQUESTS", "480/m")
+RATELIMIT_LAB_RUNS = os.environ.get("RATELIMIT_LAB_RUNS", "12/m")
 # Behind a reverse proxy every request comes from the proxy's address: the limits key on
 # the client's, which the proxy sets in X-Real-IP (docs/deploy.md), replacing any sent.
 # Opt-in: behind a proxy that passes a client's own X-Real-IP on, a guesser could pick
@@ -250,6 +257,15 @@ LIVE_HEARTBEAT_SECONDS = float(os.environ.get("LIVE_HEARTBEAT_SECONDS", "15"))
 # many requests may wait on I/O at once.
 HTTP_THREADS = int(os.environ.get("HTTP_THREADS", "64"))
 
+# The lab's own caps, per process (with `make run-scaled` each process has its own):
+# requests waiting for or held by its one synchronous worker (40 x 200 ms: the last
+# waits 8 s), async waits at once, and server-measured runs at once. Beyond them a
+# request is turned away at once with 503, so a crowd pressing Run queues nothing
+# behind the lesson and quiz pages.
+LAB_SYNC_QUEUE = int(os.environ.get("LAB_SYNC_QUEUE", "40"))
+LAB_ASYNC_LIMIT = int(os.environ.get("LAB_ASYNC_LIMIT", "100"))
+LAB_SERVER_RUNS = int(os.environ.get("LAB_SERVER_RUNS", "2"))
+
 # Socket frames larger than this are refused with an error, unread.
 QUIZ_MAX_FRAME_BYTES = 64 * 1024
 
@@ -259,5 +275,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.channels.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.channels.server": {"level": "WARNING"},
+        # A line per request the lab's server-measured runs send to this server itself.
+        "httpx": {"level": "WARNING"},
+    },
 }

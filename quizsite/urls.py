@@ -29,5 +29,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("quiz.urls")),
     path("", include("live.urls")),
+    path("", include("lab.urls")),
     path("", include("lessons.urls")),
 ]

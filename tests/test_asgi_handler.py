@@ -48,6 +48,14 @@ async def awaits(request: HttpRequest) -> HttpResponse:
     return HttpResponse(f"async on the loop: {asyncio.get_running_loop() is not None}")
 
 
+cues: list[asyncio.Event] = []  # the test's own, made on its event loop
+
+
+async def awaits_its_cue(request: HttpRequest) -> HttpResponse:
+    await cues[-1].wait()
+    return HttpResponse("cued")
+
+
 view_threads: list[int] = []
 
 
@@ -70,6 +78,7 @@ urlpatterns = [
     path("meet/", waits_for_another_request),
     path("form/", form),
     path("async/", awaits),
+    path("cue/", awaits_its_cue),
     path("thread/", records_its_thread),
     path("stream/", streams),
     path("fails/", fails),
@@ -212,6 +221,27 @@ async def test_an_async_view_still_runs_on_the_event_loop() -> None:
     response = await get(OneHopASGIHandler(), "/async/")
 
     assert response["body"] == b"async on the loop: True"
+
+
+async def test_an_async_view_that_awaits_holds_none_of_the_request_threads(
+    settings: Any,
+) -> None:
+    """The lab's server-measured run awaits seconds of requests to this very server."""
+    cues.append(asyncio.Event())
+    settings.HTTP_THREADS = 1
+    handler = OneHopASGIHandler()
+
+    waiting = asyncio.ensure_future(get(handler, "/cue/"))
+    await asyncio.sleep(0.05)  # the async view is now awaiting its cue
+    # Through async_to_sync in the one request thread, this would wait for the cue forever.
+    page = await get(handler, "/hello/")
+    still_waiting = not waiting.done()
+    cues[-1].set()
+    cued = await waiting
+
+    assert page["body"] == b"hello"
+    assert still_waiting
+    assert cued["body"] == b"cued"
 
 
 async def test_a_static_file_is_served_whole(settings: Any) -> None:

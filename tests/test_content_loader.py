@@ -233,3 +233,40 @@ def test_a_file_without_a_lesson_is_reported_as_a_command_error(db: None, tmp_pa
 
     with pytest.raises(CommandError, match="lesson"):
         call_command("load_content", str(path), verbosity=0)
+
+
+def test_the_comparison_section_ends_with_the_lab_its_file_names(seeded: None) -> None:
+    from lessons.models import Section
+
+    labs = dict(Section.objects.values_list("heading", "lab"))
+
+    assert labs.pop("Performance Comparison") == Section.Lab.CONCURRENCY
+    assert set(labs.values()) == {""}
+
+
+def test_taking_the_lab_out_of_the_file_takes_it_off_the_section(
+    seeded: None, tmp_path: Path
+) -> None:
+    from lessons.models import Section
+
+    data = seed_data()
+    for section in data["lesson"]["sections"]:
+        section.pop("lab", None)
+
+    call_command("load_content", str(write_copy(data, tmp_path)), verbosity=0)
+
+    assert not Section.objects.exclude(lab="").exists()
+
+
+def test_a_file_naming_an_unknown_lab_is_refused_and_changes_nothing(
+    seeded: None, tmp_path: Path
+) -> None:
+    from lessons.models import Section
+
+    data = seed_data()
+    data["lesson"]["sections"][0]["lab"] = "fusion-reactor"
+
+    with pytest.raises(CommandError, match="unknown lab 'fusion-reactor'; known: concurrency"):
+        call_command("load_content", str(write_copy(data, tmp_path)), verbosity=0)
+
+    assert Section.objects.get(order=1).lab == ""
