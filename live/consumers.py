@@ -90,18 +90,21 @@ class LiveConsumer(GuardedConsumer):
         self.joined_groups.clear()
 
     async def keep_in_sync(self) -> None:
-        """Rejoin the groups now and then and redraw if a change went unheard.
+        """Redraw if a change went unheard, and rejoin the groups then.
 
         A restarted Redis forgets every group membership, and an announcement sent
         while it was down is lost; the state is in the database, so this heals both.
+        A screen behind its session's version is the sign of either: only then are the
+        groups joined again (a room's sockets rejoining on every beat were a Redis round
+        trip per group and socket, for nothing).
         """
         interval = settings.LIVE_HEARTBEAT_SECONDS
         await asyncio.sleep(random.uniform(0, interval))  # noqa: S311 - spreading load
         while True:
             try:
-                for group in self.joined_groups:
-                    await self.channel_layer.group_add(group, self.channel_name)
                 if await self.current_version() != self.shown_version:
+                    for group in self.joined_groups:
+                        await self.channel_layer.group_add(group, self.channel_name)
                     await self.resync()
                 await self.on_heartbeat()
             except Exception:

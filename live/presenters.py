@@ -41,13 +41,23 @@ class Standing:
 
 
 @dataclass(frozen=True)
+class Answered:
+    """A player's answer to the snapshot's question, as every screen shows it."""
+
+    choice_id: int
+    is_correct: bool
+    points: int
+    streak_after: int
+
+
+@dataclass(frozen=True)
 class Snapshot:
     session: LiveSession
     question: Question | None
     number: int
     total: int
     standings: list[Standing]
-    answers: dict[int, LiveAnswer] = field(default_factory=dict)
+    answers: dict[int, Answered] = field(default_factory=dict)
     counts: list[services.OptionCount] = field(default_factory=list)
 
     @property
@@ -94,14 +104,19 @@ def build_snapshot(session_id: int) -> Snapshot:
             choice.position = position
         number = question_ids.index(question.pk) + 1 if question.pk in question_ids else 0
     standings = _standings(session)
-    answers: dict[int, LiveAnswer] = {}
+    answers: dict[int, Answered] = {}
     counts: list[services.OptionCount] = []
     if question is not None and session.state in (State.REVEAL, State.FINISHED):
-        answers = {
-            a.player_id: a
-            for a in LiveAnswer.objects.filter(player__session=session, question=question)
-        }
-        counts = services.option_counts(session)
+        # Rows, not model instances: a school's answers, read once per version.
+        rows = LiveAnswer.objects.filter(player__session=session, question=question).values_list(
+            "player_id", "choice_id", "is_correct", "points", "streak_after", "player__kicked"
+        )
+        chosen = []
+        for player_id, choice_id, is_correct, points, streak_after, kicked in rows:
+            answers[player_id] = Answered(choice_id, is_correct, points, streak_after)
+            if not kicked:
+                chosen.append(choice_id)
+        counts = services.option_counts(question, chosen)
     return Snapshot(
         session=session,
         question=question,
@@ -120,27 +135,31 @@ def _standings(session: LiveSession) -> list[Standing]:
     them keeps every snapshot of one version alike, whenever it was built, and each
     player's own screen adds their own points back.
     """
-    rows = services.ranking(session).annotate(
-        open_points=Coalesce(
-            Sum(
-                "answers__points",
-                filter=Q(answers__question_id=session.current_question_id),
-            ),
-            0,
+    rows = (
+        services.ranking(session)
+        .annotate(
+            open_points=Coalesce(
+                Sum(
+                    "answers__points",
+                    filter=Q(answers__question_id=session.current_question_id),
+                ),
+                0,
+            )
         )
+        .values_list("pk", "nickname", "score", "streak", "open_points")
     )
     open_question = session.state == State.QUESTION
     scored = [
-        (player.score - (player.open_points if open_question else 0), position, player)
-        for position, player in enumerate(rows)
+        (score - (open_points if open_question else 0), position, pk, nickname, streak)
+        for position, (pk, nickname, score, streak, open_points) in enumerate(rows)
     ]
     scored.sort(key=lambda item: (-item[0], item[1]))
     standings: list[Standing] = []
     previous_score, rank = None, 0
-    for position, (score, _, player) in enumerate(scored, start=1):
+    for position, (score, _, pk, nickname, streak) in enumerate(scored, start=1):
         if score != previous_score:
             rank, previous_score = position, score
-        standings.append(Standing(player.pk, player.nickname, score, player.streak, rank))
+        standings.append(Standing(pk, nickname, score, streak, rank))
     return standings
 
 
@@ -249,7 +268,7 @@ def render_player(
                 "live/partials/player_shared.html", {"snap": snapshot}, request=request
             )
         )
-    own_answer = None
+    own_answer: LiveAnswer | Answered | None = None
     question_open = snapshot.question is not None and snapshot.session.state == State.QUESTION
     if snapshot.question is not None and question_open:
         if outcome is not None:

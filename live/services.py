@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -179,15 +179,11 @@ class OptionCount:
     percent: int
 
 
-def option_counts(session: LiveSession) -> list[OptionCount]:
-    question = session.current_question
-    if question is None:
-        return []
+def option_counts(question: Question, chosen: Iterable[int]) -> list[OptionCount]:
+    """How many chose each of the question's options, from the choice ids chosen."""
     choices = list(question.choices.all())
     counts = dict.fromkeys((c.pk for c in choices), 0)
-    for choice_id in LiveAnswer.objects.filter(
-        player__session=session, player__kicked=False, question=question
-    ).values_list("choice_id", flat=True):
+    for choice_id in chosen:
         counts[choice_id] = counts.get(choice_id, 0) + 1
     total = sum(counts.values()) or 1
     result = []

@@ -18,7 +18,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from live import scoring, services
+from live import presenters, scoring, services
 from live.models import LiveAnswer, LiveSession, Player
 from quiz.models import Choice, Question, Quiz
 from tests.factories import (
@@ -921,7 +921,12 @@ def test_an_ended_session_is_no_longer_open(live: LiveSession, teacher: User) ->
         services.get_open_session(live.join_code)
 
 
-# option_counts and answer_count
+# Option counts (in the reveal's snapshot) and answer_count
+
+
+def revealed_counts(session: LiveSession, teacher: User) -> list[services.OptionCount]:
+    services.reveal(session=session, actor=teacher)
+    return presenters.build_snapshot(session.pk).counts
 
 
 def test_option_counts_count_each_choice_of_the_current_question(
@@ -932,11 +937,14 @@ def test_option_counts_count_each_choice_of_the_current_question(
     question_open: LiveSession,
 ) -> None:
     cy = join(live, "Cy")
+    eve = join(live, "Eve")
     answer_correctly(ada, live)
     answer_correctly(bob, live)
     answer_wrongly(cy, live)
-    counts = services.option_counts(fresh(live))
+    answer_wrongly(eve, live)
+    services.kick(session=live, actor=teacher, player_id=eve.pk)  # a kicked answer counts not
     question = fresh(live).current_question
+    counts = revealed_counts(live, teacher)
     assert [c.choice.pk for c in counts] == list(
         question.choices.order_by("order").values_list("pk", flat=True)
     )
@@ -947,16 +955,16 @@ def test_option_counts_count_each_choice_of_the_current_question(
     assert [c.choice.letter for c in counts] == ["A", "B", "C", "D"]
 
 
-def test_option_counts_are_zero_before_anybody_answers(
-    live: LiveSession, question_open: LiveSession
+def test_option_counts_are_zero_when_nobody_answered(
+    live: LiveSession, teacher: User, question_open: LiveSession
 ) -> None:
-    counts = services.option_counts(fresh(live))
+    counts = revealed_counts(live, teacher)
     assert len(counts) == 4
     assert all((c.count, c.percent) == (0, 0) for c in counts)
 
 
-def test_option_counts_are_empty_in_the_lobby(live: LiveSession) -> None:
-    assert services.option_counts(live) == []
+def test_no_option_counts_before_the_reveal(live: LiveSession, question_open: LiveSession) -> None:
+    assert presenters.build_snapshot(live.pk).counts == []
 
 
 def test_answer_count_counts_answers_to_the_current_question_only(
