@@ -22,6 +22,17 @@ def is_join_code(text: str) -> bool:
     return len(text) == JOIN_CODE_LENGTH and text.isascii() and text.isdigit()
 
 
+class LiveSessionQuerySet(models.QuerySet["LiveSession"]):
+    def locked_for_answers(self, pk: int) -> LiveSession:
+        """The session, locked against a change of state (the reveal takes FOR UPDATE)
+        but not against another batch of answers: FOR SHARE on PostgreSQL, which Django's
+        select_for_update does not offer. SQLite writes one transaction at a time anyway."""
+        if connections[self.db].vendor != "postgresql":
+            return self.select_for_update().get(pk=pk)
+        table = connections[self.db].ops.quote_name(LiveSession._meta.db_table)
+        return self.raw(f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [pk])[0]  # noqa: S608
+
+
 class LiveSession(models.Model):
     class State(models.TextChoices):
         LOBBY = "lobby", "Lobby"
@@ -58,6 +69,8 @@ class LiveSession(models.Model):
     locked = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LiveSessionQuerySet.as_manager()
 
     class Meta:
         # The tables keep the names they had inside the quiz app (migrations/0001).

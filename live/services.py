@@ -458,7 +458,8 @@ def _score_batch(
     session_id: int, requests: Sequence[AnswerRequest]
 ) -> list[AnswerOutcome | LiveError]:
     # The session's lock orders each batch against the reveal: no answer lands after it.
-    session = LiveSession.objects.select_for_update().get(pk=session_id)
+    # Shared, so that the batches of several server processes write side by side.
+    session = LiveSession.objects.locked_for_answers(session_id)
     players = {
         p.pk: p
         for p in Player.objects.select_for_update().filter(
