@@ -65,6 +65,7 @@ async def snapshot_built(session_id: int, version: int) -> None:
 
 class LiveConsumer(GuardedConsumer):
     session: LiveSession
+    rejoins_every_beat = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -94,17 +95,20 @@ class LiveConsumer(GuardedConsumer):
 
         A restarted Redis forgets every group membership, and an announcement sent
         while it was down is lost; the state is in the database, so this heals both.
-        A screen behind its session's version is the sign of either: only then are the
-        groups joined again (a room's sockets rejoining on every beat were a Redis round
-        trip per group and socket, for nothing).
+        A player's screen behind its session's version is the sign of either: only then
+        are its groups joined again (a room's players rejoining on every beat were a Redis
+        round trip per group and socket, for nothing). A host rejoins on every beat: its
+        answer counts change no version, and a room has one host.
         """
         interval = settings.LIVE_HEARTBEAT_SECONDS
         await asyncio.sleep(random.uniform(0, interval))  # noqa: S311 - spreading load
         while True:
             try:
-                if await self.current_version() != self.shown_version:
+                behind = await self.current_version() != self.shown_version
+                if behind or self.rejoins_every_beat:
                     for group in self.joined_groups:
                         await self.channel_layer.group_add(group, self.channel_name)
+                if behind:
                     await self.resync()
                 await self.on_heartbeat()
             except Exception:
@@ -183,6 +187,8 @@ class LiveConsumer(GuardedConsumer):
 
 
 class LiveHostConsumer(LiveConsumer):
+    rejoins_every_beat = True
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.timer: asyncio.Task[None] | None = None
@@ -225,6 +231,12 @@ class LiveHostConsumer(LiveConsumer):
         return services.perform_host_action(
             session=self.session, actor=self.scope.get("user"), action=action, player_id=player_id
         )
+
+    async def on_heartbeat(self) -> None:
+        # The last answer's announcement may have gone unheard (Redis restarted): the
+        # question then closes on the next beat instead of at its deadline.
+        if self.session.state == LiveSession.State.QUESTION:
+            await self.reveal_if_due()
 
     async def live_answered(self, event: dict[str, Any]) -> None:
         # Hundreds of answers land within a second: refresh the count a few times

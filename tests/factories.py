@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
+from django.test import Client
 
 from live import services as live_services
 from live.forms import HostActionForm, JoinForm, LiveAnswerForm
@@ -40,6 +41,13 @@ def new_session_key() -> str:
     session.save()
     assert session.session_key
     return session.session_key
+
+
+def signed_in(user: User) -> Client:
+    """A browser signed in as this user."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def instructor(username: str = "teacher", **fields: Any) -> User:

@@ -18,7 +18,7 @@ import pytest
 import websockets
 
 from tests.cluster import Cluster, RedisServer, TcpProxy, running_cluster
-from tests.factories import instructor
+from tests.factories import correct_choice, instructor, signed_in
 from tests.wsclient import Socket
 
 CHOICE = re.compile(r'name="choice" value="(\d+)"><span class="letter" aria-hidden="true">([A-D])')
@@ -186,6 +186,49 @@ async def test_a_live_socket_redraws_a_change_whose_announcement_was_lost(
     await sync_to_async(live.advance)(session=session, actor=host)
     assert "Question 1 of 3" in await ada.receive_from(10)
     await ada.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_host_whose_groups_were_forgotten_still_closes_the_question_when_all_answered(
+    asgi_application: Any, test_quiz: Any, settings: Any
+) -> None:
+    from asgiref.sync import sync_to_async
+    from channels.layers import get_channel_layer
+    from channels.testing import WebsocketCommunicator
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from live import services as live
+    from tests.conftest import socket_headers
+
+    settings.LIVE_HEARTBEAT_SECONDS = 0.2
+
+    def prepare() -> tuple[Any, Any, str]:
+        host = instructor("host")
+        session = live.create_session(quiz=test_quiz, host=host, seconds_per_question=120)
+        store = SessionStore()
+        store.create()
+        player = live.join(session=session, nickname="Ada", session_key=store.session_key)
+        live.advance(session=session, actor=host)
+        return session, player, signed_in(host).cookies["sessionid"].value
+
+    session, ada, host_cookie = await sync_to_async(prepare)()
+    host = WebsocketCommunicator(
+        asgi_application, f"/ws/live/{session.join_code}/host/", headers=socket_headers(host_cookie)
+    )
+    assert (await host.connect())[0]
+    assert "Question 1 of 3" in await host.receive_from(10)
+    get_channel_layer().groups.clear()  # what a Redis restart does to every membership
+
+    def answer() -> None:
+        question = live.questions_of(session)[0]
+        live.submit_answer(
+            player=ada, question_id=question.pk, choice_id=correct_choice(question).pk
+        )
+
+    await sync_to_async(answer)()
+    while "Top 5" not in await host.receive_from(10):  # long before the 120 s deadline
+        pass
+    await host.disconnect()
 
 
 async def test_postgresql_out_of_reach_gives_a_clear_message_and_no_partial_write(

@@ -18,15 +18,9 @@ from live.models import LiveSession
 from quiz.models import Quiz
 from quiz.sockets import CLOSE_FORBIDDEN
 from tests.conftest import socket_headers
-from tests.factories import instructor
+from tests.factories import instructor, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
