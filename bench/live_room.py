@@ -195,8 +195,16 @@ async def play_room(
         lag.start()
         if on_start is not None and args.profile == "joins":
             on_start()
+        join_cpu = monitor.cpu_seconds(), time.process_time()
         clients, joined = await join_players(port, room, players, args)
         result.update(joined)
+        # Where a slow join waits: the servers' CPU, or the load client's own.
+        result["join_server_cpu_s"] = round(monitor.cpu_seconds() - join_cpu[0], 2)
+        result["join_client_cpu_s"] = round(time.process_time() - join_cpu[1], 2)
+        common.progress(
+            f"  joins took {result['join_server_cpu_s']} s of server CPU and "
+            f"{result['join_client_cpu_s']} s of the load client's"
+        )
         result["memory_after_joins"] = monitor.rss_total_mib()
         await asyncio.sleep(0.5)
         if on_start is not None and args.profile == "game":

@@ -318,26 +318,32 @@ class LivePlayerConsumer(LiveConsumer):
 
     async def connect(self) -> None:
         await self.accept()
-        session = await self.load_session()
-        player = await self.load_player(session) if session is not None else None
-        if session is None or player is None:
+        player = await self.load_player()
+        if player is None:
             await self.refuse("not a player of this session")
             return
         if player.kicked:
             await self.refuse("kicked player")
             return
+        session = player.session
         self.session, self.player = session, player
         self.note_deadline(session)
-        self.answered_ids = await self.load_answered_ids()
+        # A class joins in the lobby, where nobody has answered and nothing is due: a
+        # thousand arrivals then cost one query each.
+        in_lobby = session.state == LiveSession.State.LOBBY
+        self.answered_ids = set() if in_lobby else await self.load_answered_ids()
         await self.join_groups(events.group_for(session.pk), events.player_group_for(player.pk))
         # Nobody may be watching the clock (the host screen closed): check on arrival.
         # Revealing redraws every screen, this one too.
-        if not await self.reveal_if_due() and not self.page_is_current(session):
+        revealed = not in_lobby and await self.reveal_if_due()
+        if not revealed and not self.page_is_current(session):
             await self.send_view()
 
     @database_sync_to_async
-    def load_player(self, session: LiveSession) -> Player | None:
-        return services.player_for(session=session, session_key=self.session_key())
+    def load_player(self) -> Player | None:
+        return services.player_in_open_session(
+            code=self.scope["url_route"]["kwargs"]["code"], session_key=self.session_key()
+        )
 
     @database_sync_to_async
     def load_answered_ids(self) -> set[int]:

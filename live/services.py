@@ -124,12 +124,6 @@ def get_open_session(code: str) -> LiveSession:
     return session
 
 
-def player_for(*, session: LiveSession, session_key: str | None) -> Player | None:
-    if not session_key:
-        return None
-    return session.players.filter(session_key=session_key).first()
-
-
 def player_in_open_session(*, code: str, session_key: str | None) -> Player | None:
     """This browser's player in the open session with this code, its session with it,
     in one query: every page and answer of a player asks."""

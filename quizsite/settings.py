@@ -211,7 +211,7 @@ LOGIN_URL = "admin:login"
 # Sessions identify anonymous students' attempts; keep them for a school term. Read from
 # the cache (Redis when several processes share it) before the database: every page
 # and every socket of a student or a player reads its session.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "quizsite.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 120
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
