@@ -236,8 +236,10 @@ def run_setup(
                 f"{setup_name}: {students} students on one port ({server.port}), "
                 f"think {args.think_min:g}-{args.think_max:g} s"
             )
+            client_cpu_before = time.process_time()
             stats = asyncio.run(run_class(server.port, quizzes, students, args))
             cpu = monitor.cpu_seconds() - cpu_before
+            client_cpu = time.process_time() - client_cpu_before
             memory = monitor.stop()
         ids = stats["attempts"]
         ids_file = workdir / "attempt-ids.json"
@@ -273,6 +275,8 @@ def run_setup(
         "answers_per_s": round(len(stats["feedback"]) / stats["elapsed_s"], 1),
         "server_cpu_s": round(cpu, 1),
         "server_cpu_percent": round(100 * cpu / stats["elapsed_s"], 1),
+        # The load client shares the cores: how much of them it took.
+        "client_cpu_percent": round(100 * client_cpu / stats["elapsed_s"], 1),
         "memory": memory,
         "client_loop_lag": common.summary_ms(stats["lag"]),
         "failures": len(stats["failures"]),
@@ -331,7 +335,8 @@ def main() -> int:
             "next p50",
             "next p99",
             "answers/s",
-            "cpu %",
+            "server cpu %",
+            "client cpu %",
             "peak RSS MiB",
             "client lag p99",
         ],
@@ -348,6 +353,7 @@ def main() -> int:
                 r["next_question"]["p99_ms"],
                 r["answers_per_s"],
                 r["server_cpu_percent"],
+                r["client_cpu_percent"],
                 r["memory"]["peak_rss_mib_total"],
                 r["client_loop_lag"]["p99_ms"],
             ]

@@ -53,12 +53,13 @@ class PlayState:
 def play_state(attempt: Attempt, *, answered: Response | None = None) -> PlayState:
     """The state to show: the feedback for `answered` (practice), else the next question."""
     questions = services.questions_of(attempt.quiz)
+    done = services.answered(attempt)
     question: Question | None
     if answered is not None and attempt.quiz.is_practice:
         question = next(q for q in questions if q.pk == answered.question_id)
         response = answered
     else:
-        upcoming = services.present_question(attempt=attempt)
+        upcoming = services.present_question(attempt=attempt, done=done)
         question = next((q for q in questions if upcoming and q.pk == upcoming.pk), None)
         response = None
     number = questions.index(question) + 1 if question is not None else len(questions)
@@ -67,7 +68,7 @@ def play_state(attempt: Attempt, *, answered: Response | None = None) -> PlaySta
         question=question,
         number=number,
         total=len(questions),
-        score=services.score_of(attempt),
+        score=services.score_of(attempt, done),
         response=response,
     )
 

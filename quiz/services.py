@@ -162,8 +162,15 @@ def _questions_at(quiz: Quiz, version: datetime) -> list[Question]:
 caches.register("quiz.questions", _questions_at.cache_clear)
 
 
-def first_unanswered(attempt: Attempt) -> Question | None:
-    return attempt.quiz.questions.exclude(responses__attempt=attempt).order_by("order").first()
+def answered(attempt: Attempt) -> dict[int, bool]:
+    """Question id -> whether its answer was right: the attempt's progress in one query,
+    which the question to show, the grading and the score all read."""
+    return dict(attempt.responses.values_list("question_id", "is_correct"))
+
+
+def first_unanswered(attempt: Attempt, done: dict[int, bool] | None = None) -> Question | None:
+    done = answered(attempt) if done is None else done
+    return next((q for q in questions_of(attempt.quiz) if q.pk not in done), None)
 
 
 # Writers
@@ -185,9 +192,9 @@ def start_attempt(*, quiz: Quiz, session_key: str, user: Owner) -> Attempt:
     return attempt
 
 
-def present_question(*, attempt: Attempt) -> Question | None:
+def present_question(*, attempt: Attempt, done: dict[int, bool] | None = None) -> Question | None:
     """The question to show next; starts its clock the first time it is shown."""
-    question = first_unanswered(attempt)
+    question = first_unanswered(attempt, done)
     if question is not None and attempt.current_question_id != question.pk:
         attempt.current_question = question
         attempt.question_shown_at = timezone.now()
@@ -214,13 +221,14 @@ def submit_answer(*, attempt: Attempt, question: Question, choice: Choice) -> Re
         with transaction.atomic():
             # The row lock serialises two sockets or tabs answering together.
             locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
-            if locked.responses.filter(question=question).exists():
+            done = answered(locked)
+            if question.pk in done:
                 raise AlreadyAnswered()
             if locked.is_finished:
                 raise AttemptFinished()
             if attempt.quiz.is_closed(timezone.now()):
                 raise QuizClosed()
-            if first_unanswered(locked) != question:
+            if first_unanswered(attempt, done) != question:
                 raise NotCurrentQuestion()
             now = timezone.now()
             shown_at = (
@@ -237,7 +245,8 @@ def submit_answer(*, attempt: Attempt, question: Question, choice: Choice) -> Re
                 time_taken_ms=_time_taken_ms(shown_at, now),
                 hint_used=locked.hint_shown and locked.current_question_id == question.pk,
             )
-            if first_unanswered(locked) is None:
+            done[question.pk] = response.is_correct
+            if first_unanswered(attempt, done) is None:
                 locked.finished_at = now
                 locked.save(update_fields=["finished_at"])
     except IntegrityError:
@@ -276,11 +285,11 @@ class Score:
         return round(100 * self.correct / self.total) if self.total else 0
 
 
-def score_of(attempt: Attempt) -> Score:
-    responses = list(attempt.responses.values_list("is_correct", flat=True))
+def score_of(attempt: Attempt, done: dict[int, bool] | None = None) -> Score:
+    done = answered(attempt) if done is None else done
     return Score(
-        correct=sum(responses),
-        answered=len(responses),
+        correct=sum(done.values()),
+        answered=len(done),
         total=len(questions_of(attempt.quiz)),
     )
 

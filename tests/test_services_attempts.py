@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from quiz import services
+from quiz import presenters, services
 from quiz.models import Attempt, Question, Quiz, Response
 from tests.factories import (
     answer,
@@ -649,3 +650,18 @@ def test_with_scores_annotates_correct_answered_and_question_counts(
         finished.pk: (3, 3, 3),
         untouched.pk: (0, 0, 5),
     }
+
+
+def test_an_answer_and_its_feedback_read_the_attempts_progress_once_each(
+    attempt: Attempt, django_assert_num_queries: Any
+) -> None:
+    # Every student's every answer takes this path (docs/performance.md, self-paced):
+    # the lock, one read of what was answered, the insert; then one read for the screen.
+    question = ordered_questions(attempt.quiz)[0]
+    choice = correct_choice(question)
+    services.questions_of(attempt.quiz)  # the content, read once per process and version
+    with django_assert_num_queries(5):  # the transaction's two (savepoints in a test) too
+        response = services.submit_answer(attempt=attempt, question=question, choice=choice)
+    with django_assert_num_queries(1):
+        state = presenters.play_state(attempt, answered=response)
+    assert state.score.correct == 1
