@@ -16,7 +16,8 @@ the play page with htmx's ws extension, it then:
     (test mode: the reply is "Answer saved." with the next question).
 
 That is 8 answers per student. Students start at random moments over the first
-think interval. Set-ups as in bench/live_room.py, each on one port: `run` (`make
+think interval (`--arrive-over` stretches that; "after last start" counts only the answers
+sent once the last attempt has started through the pages, when fewer students are left). Set-ups as in bench/live_room.py, each on one port: `run` (`make
 run`: SQLite, in-memory layer, one Daphne), `run-scaled` (two Daphne processes,
 PostgreSQL + Redis) and `run-split` (nginx, gunicorn for the pages). An answer is
 lost unless its reply arrived AND the response is in the database. Clients share the
@@ -55,11 +56,12 @@ async def student(
     quizzes: list[tuple[str, list[dict[str, int]], bool]],
     transport: pages.SharedTransport,
     think: tuple[float, float],
+    arrive_over: float,
     timeout: float,
     rng: random.Random,
     stats: dict[str, Any],
 ) -> None:
-    await asyncio.sleep(rng.uniform(0, think[1]))
+    await asyncio.sleep(rng.uniform(0, arrive_over))
     async with pages.browser(f"http://127.0.0.1:{port}", transport, timeout) as browser:
         for slug, questions, practice in quizzes:
             name = f"student{index}-{slug}"
@@ -69,6 +71,7 @@ async def student(
                 stats["failures"].append(f"{name}: start {error!r}")
                 continue
             stats["start"].append(arrival.seconds)
+            stats["last_started_at"] = max(stats["last_started_at"], time.perf_counter())
             attempt = ATTEMPT.search(arrival.socket_path)[1]
             stats["attempts"].append(attempt)
             client = wsload.Client(
@@ -131,6 +134,7 @@ async def answer_all(
                 break
             latency = client.seen["reply"] - sent
             stats["feedback"].append(latency)
+            stats["feedback_sent_at"].append((sent, latency))
             stats["feedback_practice" if practice else "feedback_test"].append(latency)
             stats["acked"][attempt] = stats["acked"].get(attempt, 0) + 1
             if practice and number < len(questions):
@@ -158,6 +162,8 @@ async def run_class(
         "feedback": [],
         "feedback_practice": [],
         "feedback_test": [],
+        "feedback_sent_at": [],
+        "last_started_at": 0.0,
         "next": [],
         "sent": {},
         "acked": {},
@@ -178,6 +184,7 @@ async def run_class(
                 quizzes=quizzes,
                 transport=transport,
                 think=(args.think_min, args.think_max),
+                arrive_over=args.think_max if args.arrive_over is None else args.arrive_over,
                 timeout=args.timeout,
                 rng=random.Random(rng.random()),
                 stats=stats,
@@ -268,6 +275,11 @@ def run_setup(
         "feedback": common.summary_ms(stats["feedback"]),
         "feedback_practice": common.summary_ms(stats["feedback_practice"]),
         "feedback_test": common.summary_ms(stats["feedback_test"]),
+        # Once every student is in (the last attempt started through the pages): the
+        # steady state, without the arrivals' page loads queued ahead of the answers.
+        "feedback_after_arrivals": common.summary_ms(
+            [lat for sent, lat in stats["feedback_sent_at"] if sent > stats["last_started_at"]]
+        ),
         "next_question": common.summary_ms(stats["next"]),
         "connect": common.summary_ms(stats["connect"]),
         "start_through_pages": common.summary_ms(stats["start"]),
@@ -304,6 +316,12 @@ def main() -> int:
     parser.add_argument("--setups", default=DEFAULT_SETUPS)
     parser.add_argument("--think-min", type=float, default=2.0)
     parser.add_argument("--think-max", type=float, default=8.0)
+    parser.add_argument(
+        "--arrive-over",
+        type=float,
+        help="students open the quiz at random moments over this many seconds "
+        "(default: --think-max)",
+    )
     parser.add_argument("--timeout", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
@@ -332,6 +350,7 @@ def main() -> int:
             "unanswered",
             "feedback p50",
             "feedback p99",
+            "after last start p99",
             "next p50",
             "next p99",
             "answers/s",
@@ -349,6 +368,7 @@ def main() -> int:
                 r["unanswered"],
                 r["feedback"]["p50_ms"],
                 r["feedback"]["p99_ms"],
+                r["feedback_after_arrivals"]["p99_ms"],
                 r["next_question"]["p50_ms"],
                 r["next_question"]["p99_ms"],
                 r["answers_per_s"],
@@ -368,6 +388,7 @@ def main() -> int:
             "students": args.students,
             "answers_per_student": 8,
             "think_s": [args.think_min, args.think_max],
+            "arrive_over_s": args.think_max if args.arrive_over is None else args.arrive_over,
             "quizzes": "practice (5 questions, verdict + next) then performance (3, test mode)",
             "setups": {name: SETUPS[name] for name in setups},
             "targets_feedback_p99_ms": TARGETS,
