@@ -16,12 +16,13 @@ the play page with htmx's ws extension, it then:
     (test mode: the reply is "Answer saved." with the next question).
 
 That is 8 answers per student. Students start at random moments over the first
-think interval (`--arrive-over` stretches that; "after last start" counts only the answers
-sent once the last attempt has started through the pages, when fewer students are left). Set-ups as in bench/live_room.py, each on one port: `run` (`make
-run`: SQLite, in-memory layer, one Daphne), `run-scaled` (two Daphne processes,
-PostgreSQL + Redis) and `run-split` (nginx, gunicorn for the pages). An answer is
-lost unless its reply arrived AND the response is in the database. Clients share the
-machine's two cores.
+think interval (`--arrive-over` stretches that; "after last start" counts only the
+answers sent once the last attempt has started through the pages, when fewer students
+are left). Set-ups as in bench/live_room.py, each on one port: `run` (`make run`:
+SQLite, in-memory layer, one Daphne), `run-scaled` (two Daphne processes, PostgreSQL +
+Redis) and `run-split` (nginx, gunicorn for the pages). An answer is lost unless its
+reply arrived AND the response is in the database. Clients share the machine's two
+cores.
 """
 
 from __future__ import annotations
