@@ -17,6 +17,7 @@ help:
 	@echo "make run-scaled  WORKERS Daphne processes on one port (needs DATABASE_URL=postgres://... and REDIS_URL)"
 	@echo "make run-split   nginx: pages to PAGE_WORKERS gunicorn workers, /ws/ to WORKERS Daphne processes (the same, and nginx);"
 	@echo "                 anonymous readers share a page for PAGE_CACHE seconds (0: off)"
+	@echo "make superuser  create an instructor account (asks for the password; see README for --noinput)"
 	@echo "make lock     re-compile requirements.txt and requirements-dev.txt from the .in files (uv)"
 	@echo "make audit    pip-audit the pinned requirements (needs internet access)"
 	@echo "make bench    every benchmark (~30 min; PostgreSQL, Redis, wrk), see docs/performance.md"
