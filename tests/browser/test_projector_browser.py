@@ -56,8 +56,14 @@ def test_the_projector_screen_reads_from_the_back_and_phones_join_by_its_qr_code
     expect(qr).to_be_visible()
     assert qr.bounding_box()["width"] >= 200
     link = f"{live_site}/join?code={code}"
-    phones = [scan_and_join(new_context, link, name) for name in ("Ada", "Bob", "Cy")]
+    phones = [scan_and_join(new_context, link, name) for name in ("Ada", "Bob", "Cy 🚀")]
     expect(host.locator(".lobby-count")).to_contain_text("3 players joined")
+    # The rocket draws from the stack's emoji font, not as an empty box.
+    expect(host.locator("#host-players")).to_contain_text("Cy 🚀")
+    family = host.locator("#host-players .player-name").first.evaluate(
+        "(e) => getComputedStyle(e).fontFamily"
+    )
+    assert "Noto Color Emoji" in family
     host.screenshot(path=str(artifacts_dir / "projector-lobby.png"))
 
     host.get_by_role("button", name="Start").click()
