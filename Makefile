@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run run-scaled run-split test lint install install-dev lock migrate content superuser audit clean bench bench-smoke
+.PHONY: help run run-scaled run-split test lint install install-dev lock migrate content superuser audit clean bench bench-smoke screenshots
 WORKERS ?= 2
 PAGE_WORKERS ?= 2
 PAGE_CACHE ?= 1
@@ -17,10 +17,12 @@ help:
 	@echo "make run-scaled  WORKERS Daphne processes on one port (needs DATABASE_URL=postgres://... and REDIS_URL)"
 	@echo "make run-split   nginx: pages to PAGE_WORKERS gunicorn workers, /ws/ to WORKERS Daphne processes (the same, and nginx);"
 	@echo "                 anonymous readers share a page for PAGE_CACHE seconds (0: off)"
+	@echo "make superuser  create an instructor account (asks for the password; see README for --noinput)"
 	@echo "make lock     re-compile requirements.txt and requirements-dev.txt from the .in files (uv)"
 	@echo "make audit    pip-audit the pinned requirements (needs internet access)"
 	@echo "make bench    every benchmark (~30 min; PostgreSQL, Redis, wrk), see docs/performance.md"
 	@echo "make bench-smoke  the benchmarks' smoke test (~1 min)"
+	@echo "make screenshots  redraw the README's pictures in docs/ from a real run (Chromium)"
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -97,6 +99,10 @@ test: install-dev
 bench: install-dev
 	@command -v wrk >/dev/null 2>&1 || echo "wrk not found (apt-get install wrk): HTTP benchmarks use the slower Python generator"
 	$(BIN)/python bench/run_all.py
+
+# The README's pictures, from a real run in Chromium (docs/screenshots.py).
+screenshots: install-dev
+	$(BIN)/python docs/screenshots.py
 
 bench-smoke: install-dev
 	$(BIN)/python -m pytest tests/test_bench_smoke.py

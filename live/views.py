@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import get_usage
 
-from live import presenters, roles, services
+from live import presenters, qr, roles, services
 from live.forms import HostActionForm, JoinForm, LiveAnswerForm, LiveSessionForm
 from live.models import NICKNAME_MAX_LENGTH, LiveSession, Player
 from quiz import clients
@@ -87,12 +87,15 @@ def create(request: HttpRequest) -> HttpResponse:
 @instructor_required
 def host(request: HttpRequest, code: str) -> HttpResponse:
     session = _hosted_session(request, code)
+    # The code filled in: a phone that scans it lands on the nickname.
+    join_link = f"{_join_url(request)}?{urlencode({'code': session.join_code})}"
     return render(
         request,
         "live/host.html",
         {
             "session": session,
             "join_url": _join_url(request),
+            "join_qr": qr.join_qr_svg(join_link),
             "fragments": presenters.render_host(session, request=request, oob=False),
         },
     )

@@ -50,10 +50,15 @@
     target.focus();
   });
 
-  function setStatus(text) {
+  // The visible line shows the connection's state; screen readers hear only its
+  // changes (lost, back, stopped), never "connected" on every page load.
+  function setStatus(text, announce) {
     var status = document.getElementById("socket-status");
     if (status) status.textContent = text;
+    var announcer = document.getElementById("socket-announcer");
+    if (announcer && announce !== false) announcer.textContent = text;
   }
+  var lost = false;
 
   // htmx's ws extension retries only after these close codes.
   var RETRIED = [1006, 1011, 1012, 1013];
@@ -61,7 +66,12 @@
 
   document.addEventListener("htmx:wsClose", function (event) {
     var code = event.detail && event.detail.event ? event.detail.event.code : 1006;
+    if (document.querySelector("[data-removed]")) {
+      setStatus("", false);  // the screen already says it: removed, nothing more to send
+      return;
+    }
     if (RETRIED.indexOf(code) !== -1) {
+      lost = true;
       setStatus("Connection lost: reconnecting… Your answers are saved.");
       return;
     }
@@ -73,6 +83,11 @@
 
   document.addEventListener("htmx:wsOpen", function () {
     closedForGood = false;
+    if (lost) {
+      lost = false;
+      var announcer = document.getElementById("socket-announcer");
+      if (announcer) announcer.textContent = "Reconnected: live feedback is back.";
+    }
   });
 
   // Capturing at the document runs before htmx's listener on the form: stopping the

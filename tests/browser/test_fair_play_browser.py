@@ -106,6 +106,8 @@ def test_a_kicked_browser_stays_out_and_a_locked_room_takes_nobody(
 
     host.get_by_role("button", name="Kick Troll").click()
     expect(troll.locator("#player-stage")).to_contain_text("removed")
+    expect(troll.locator("#player-stage")).to_contain_text("nothing more is sent")
+    expect(troll.locator("#socket-status")).not_to_contain_text("still sent and saved")
     troll_context.clear_cookies(name="sessionid")  # a fresh Django session, same browser
     join(troll, code, "Innocent")
     expect(troll.get_by_role("alert")).to_contain_text("The host removed you")

@@ -26,6 +26,13 @@ def test_reader_goes_from_home_through_the_lesson_to_the_practice_quiz(
     code = page.locator("div.highlight").first
     expect(code).to_be_visible()
     expect(code).to_contain_text("async def application(scope, receive, send):")
+    # What the reader sees, outside the code samples, holds no template syntax.
+    shown = page.evaluate(
+        """() => { const copy = document.body.cloneNode(true);
+            copy.querySelectorAll('pre, code, script').forEach((e) => e.remove());
+            return copy.innerText; }"""
+    )
+    assert not re.search(r"\{#|\{%|\{\{", shown), shown
     page.screenshot(path=str(artifacts_dir / "pages-lesson-desktop.png"), full_page=True)
 
     page.get_by_role("link", name="ASGI vs WSGI: practice").first.click()

@@ -222,6 +222,8 @@ def test_an_abnormal_socket_drop_reconnects_by_itself_and_answers_keep_working(
         }"""
     )
     wait_for_socket(page)
+    expect(page.locator("#socket-status")).to_have_text("Live feedback connected")
+    expect(page.locator("#socket-announcer")).to_have_text("")  # nothing announced
     choose(page, PRACTICE_ANSWERS[0])
     expect(page.locator("#verdict")).to_contain_text("Correct")
     page.get_by_role("button", name="Next question").click()
@@ -235,6 +237,8 @@ def test_an_abnormal_socket_drop_reconnects_by_itself_and_answers_keep_working(
         " && socketEvents.lastIndexOf('open') > socketEvents.indexOf('close:1006')"
     )
     expect(page.locator("#socket-status")).to_have_text("Live feedback connected")
+    # Screen readers heard the drop and the return, never "connected" on page load.
+    expect(page.locator("#socket-announcer")).to_have_text("Reconnected: live feedback is back.")
     assert len(routes) >= 2, "htmx did not open a new socket after the drop"
     choose(page, PRACTICE_ANSWERS[1])
     expect(page.locator("#verdict")).to_contain_text("Correct")
