@@ -271,6 +271,13 @@ def response_to(*, attempt: Attempt, question: Question) -> Response | None:
     return attempt.responses.filter(question=question).first()
 
 
+def current_response(*, attempt: Attempt) -> Response | None:
+    """The latest answer, if it answered the question on screen: the student has not
+    moved on to the next question yet."""
+    latest = attempt.responses.order_by("-answered_at", "-pk").first()
+    return latest if latest and latest.question_id == attempt.current_question_id else None
+
+
 # Results
 
 

@@ -77,6 +77,10 @@ def play(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
             answered = services.response_to(
                 attempt=attempt, question=feedback.cleaned_data["question"]
             )
+    elif attempt.quiz.is_practice and request.GET.get("action") != "next":
+        # A reload right after an answer (the socket's page keeps its address): that
+        # answer's feedback stays on screen until the student presses Next.
+        answered = services.current_response(attempt=attempt)
     if attempt.is_finished and answered is None:
         return redirect(attempt.get_results_url())
     state = presenters.play_state(attempt, answered=answered)

@@ -19,9 +19,8 @@ import websockets
 
 from tests.cluster import Cluster, RedisServer, TcpProxy, running_cluster
 from tests.factories import correct_choice, instructor, signed_in
-from tests.wsclient import Socket
+from tests.wsclient import Socket, live_choice
 
-CHOICE = re.compile(r'name="choice" value="(\d+)"><span class="letter" aria-hidden="true">([A-D])')
 QUESTION = re.compile(r'name="question" value="(\d+)"')
 
 
@@ -68,10 +67,6 @@ def scores(cluster: Cluster, code: str) -> dict[str, tuple[int, int]]:
     return {nickname: (score, points) for nickname, score, points in rows}
 
 
-def choice_for(html: str, letter: str) -> str:
-    return next(pk for pk, found in CHOICE.findall(html) if found == letter)
-
-
 async def start_room(cluster: Cluster, players: int) -> dict[str, Any]:
     return await asyncio.to_thread(
         cluster.prepare, "live", "--players", str(players), "--seconds", "120"
@@ -90,7 +85,7 @@ async def test_players_of_a_killed_process_reconnect_to_the_other_and_keep_their
     await host.send_form(action="start")
     question = await ada.wait_for("Question 1 of 3")
     await ada.send_form(
-        action="answer", question=QUESTION.search(question)[1], choice=choice_for(question, "C")
+        action="answer", question=QUESTION.search(question)[1], choice=live_choice(question, "C")
     )
     await ada.wait_for("Answer locked in")
     points, _ = scores(cluster, code)["player0"]  # the verdict waits for the reveal
@@ -145,7 +140,7 @@ async def test_after_a_redis_restart_the_same_game_carries_on(
     host = await still_open_or_reconnected(host, host_url, room["host"])
     ada = await still_open_or_reconnected(ada, ada_url, room["players"][0])
     await ada.send_form(
-        action="answer", question=QUESTION.search(question)[1], choice=choice_for(question, "C")
+        action="answer", question=QUESTION.search(question)[1], choice=live_choice(question, "C")
     )
     await host.wait_for("Top 5", timeout=15)  # the automatic reveal crosses processes again
     await ada.wait_for("Correct!", timeout=15)
@@ -241,7 +236,7 @@ async def test_postgresql_out_of_reach_gives_a_clear_message_and_no_partial_writ
     await host.wait_for("joined")
     await host.send_form(action="start")
     question = await ada.wait_for("Question 1 of 3")
-    answer = {"question": QUESTION.search(question)[1], "choice": choice_for(question, "C")}
+    answer = {"question": QUESTION.search(question)[1], "choice": live_choice(question, "C")}
 
     postgres_proxy.cut()
     try:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.cluster import Cluster, running_cluster
-from tests.wsclient import Socket
+from tests.wsclient import Socket, live_choice
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +35,7 @@ async def test_a_player_on_process_a_moves_the_board_of_a_host_on_process_b(
         question = await ada.wait_for("Question 1 of 3")
         await bob.wait_for("Question 1 of 3")
         question_id = re.search(r'name="question" value="(\d+)"', question)[1]
-        asgi = re.search(
-            r'name="choice" value="(\d+)"><span class="letter" aria-hidden="true">C', question
-        )[1]
+        asgi = live_choice(question, "C")
 
         await ada.send_form(action="answer", question=question_id, choice=asgi)
         await ada.wait_for("Answer locked in")

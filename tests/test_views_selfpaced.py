@@ -346,6 +346,22 @@ def test_next_question_after_feedback_shows_question_two(
     assert "Solution</h3>" not in content
 
 
+def test_a_reload_right_after_an_answer_keeps_its_feedback_until_next(
+    client: Client, practice_questions: list[Question]
+) -> None:
+    attempt = start(client)
+    client.get(play_url(attempt))  # question 1 on screen, as the socket's page shows it
+    post_answer(client, attempt, practice_questions[0], wrong_choice(practice_questions[0]))
+
+    reloaded = text_of(client.get(play_url(attempt)))  # the socket's page kept its address
+
+    assert "<strong>Incorrect</strong>" in reloaded
+    assert "Next question" in reloaded
+    assert "Question 2 of 5" not in text_of(client.get(play_url(attempt)))
+    assert "Question 2 of 5" in text_of(client.get(play_url(attempt), {"action": "next"}))
+    assert "<strong>Incorrect</strong>" not in text_of(client.get(play_url(attempt)))
+
+
 def test_asking_for_feedback_on_an_unanswered_question_reveals_nothing(
     client: Client, practice_questions: list[Question]
 ) -> None:

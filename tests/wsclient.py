@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from typing import Any
 
 import websockets
+
+# A live player's option button: its id and its letter, after the tile's shape.
+LIVE_CHOICE = re.compile(
+    r'name="choice" value="(\d+)">(?:<span class="tile-shape"[^<]*</span>)?'
+    r'<span class="letter" aria-hidden="true">([A-D])'
+)
+
+
+def live_choice(html: str, letter: str) -> str:
+    """The id of the option with this letter on a live player's screen."""
+    return next(pk for pk, found in LIVE_CHOICE.findall(html) if found == letter)
 
 
 class Socket:

@@ -48,6 +48,42 @@
         region.querySelector("button, a") || region;
     }
     target.focus();
+    // Only a first option the page chose; a live player's own button kept across a
+    // redraw is still theirs.
+    autoFocused = region.id === "question" && target.matches("button.choice") ? target : null;
+    autoFocusedAt = Date.now();
+  });
+
+  // A new question arrives with the focus on its first option: an Enter meant for
+  // "Next question", pressed twice or held, would answer A. Enter on an option that
+  // the page focused by itself counts only once it has been on screen a moment; one
+  // the student moved to is theirs at once.
+  var ENTER_GRACE_MS = 700;
+  var autoFocused = null;
+  var autoFocusedAt = 0;
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.target !== autoFocused) return;
+    if (event.repeat || Date.now() - autoFocusedAt < ENTER_GRACE_MS) event.preventDefault();
+  }, true);
+
+  // Letter keys answer: A to F press the option with that letter, as on the screen.
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.repeat) return;
+    var target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) {
+      return;
+    }
+    var letter = (event.key || "").toUpperCase();
+    if (!/^[A-F]$/.test(letter)) return;
+    var buttons = document.querySelectorAll("#question button.choice, #player-stage button.choice");
+    var chosen = Array.prototype.find.call(buttons, function (button) {
+      var shown = button.querySelector(".letter");
+      return shown && shown.textContent.trim() === letter && !button.disabled;
+    });
+    if (!chosen) return;
+    event.preventDefault();
+    chosen.focus();
+    chosen.click();
   });
 
   // The visible line shows the connection's state; screen readers hear only its

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
 LESSON_TITLE = "ASGI vs WSGI in Django - Performance Comparison"
@@ -58,3 +59,33 @@ def test_lesson_page_fits_a_phone_screen_without_sideways_scrolling(
         "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
     )
     assert widths["scroll"] <= widths["inner"] + 1, widths
+
+
+@pytest.mark.parametrize("width", [360, 414])
+def test_practice_feedback_and_results_fit_a_phone_without_sideways_scrolling(
+    new_context: Any, width: int
+) -> None:
+    phone = new_context(viewport={"width": width, "height": 800}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    page.goto("/quiz/asgi-vs-wsgi-practice/")
+    page.get_by_role("button", name="Start practice").click()
+    expect(page.locator("#socket-status")).to_have_text("Live feedback connected")
+
+    def fits() -> None:
+        widths = page.evaluate(
+            "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
+        )
+        assert widths["scroll"] <= widths["inner"] + 1, (page.url, widths)
+
+    for number in range(1, 6):
+        fits()
+        # Right or wrong, the feedback tags the options, long ones and code ones too.
+        page.locator("button.choice").nth(number % 2).click()
+        expect(page.locator("#verdict p")).to_be_visible()
+        fits()
+        if number < 5:
+            page.get_by_role("button", name="Next question").click()
+            expect(page.locator("#progress")).to_contain_text(f"Question {number + 1} of 5")
+    page.get_by_role("link", name="See your results").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("results")
+    fits()

@@ -134,7 +134,7 @@ def test_whole_practice_quiz_works_with_javascript_disabled(
 # (c) Reload and dropped socket
 
 
-def test_reload_mid_quiz_resumes_at_question_three_and_the_socket_still_works(
+def test_reload_mid_quiz_keeps_the_feedback_then_goes_on_over_the_socket(
     page: Any, artifacts_dir: Path
 ) -> None:
     page.goto(PRACTICE_URL)
@@ -154,10 +154,14 @@ def test_reload_mid_quiz_resumes_at_question_three_and_the_socket_still_works(
 
     page.reload()
 
-    expect(page.locator("#progress")).to_contain_text("Question 3 of 5")
+    # The answer just given keeps its feedback; Next goes on over the new socket.
+    expect(page.locator("#progress")).to_contain_text("Question 2 of 5")
+    expect(page.locator("#verdict")).to_contain_text("Correct")
     expect(page.locator("#progress")).to_contain_text("Score: 2 of 2 answered")
     wait_for_socket(page)
     navigations.clear()
+    page.get_by_role("button", name="Next question").click()
+    expect(page.locator("#progress")).to_contain_text("Question 3 of 5")
     choose(page, PRACTICE_ANSWERS[2])
     expect(page.locator("#verdict")).to_contain_text("Correct")
     expect(page.locator("#progress")).to_contain_text("Score: 3 of 3 answered")
@@ -186,8 +190,11 @@ def test_a_socket_closed_under_the_page_then_navigating_away_and_back_continues(
     expect(page.get_by_text("In progress: resume (1 answered)")).to_be_visible()
     page.get_by_role("link", name=re.compile("In progress: resume")).click()
 
-    expect(page.locator("#progress")).to_contain_text("Question 2 of 5")
+    # Back where the student left: question 1's feedback, then Next.
+    expect(page.locator("#verdict")).to_contain_text("Correct")
     wait_for_socket(page)
+    page.get_by_role("button", name="Next question").click()
+    expect(page.locator("#progress")).to_contain_text("Question 2 of 5")
     for number, answer in enumerate(PRACTICE_ANSWERS[1:], start=2):
         expect(page.locator("#progress")).to_contain_text(f"Question {number} of 5")
         choose(page, answer)
@@ -324,6 +331,42 @@ def test_a_keyboard_only_student_starts_and_answers_with_tab_enter_and_space(
 
     page.keyboard.press("Enter")
     expect(page.locator("#progress")).to_contain_text("Question 3 of 5")
+    assert Response.objects.filter(attempt=practice_attempt(), is_correct=True).count() == 2
+
+
+def test_a_reload_right_after_a_socket_answer_keeps_its_feedback(page: Any) -> None:
+    page.goto(PRACTICE_URL)
+    page.get_by_role("button", name="Start practice").click()
+    wait_for_socket(page)
+    choose(page, PRACTICE_ANSWERS[0])
+    expect(page.locator("#verdict")).to_contain_text("Correct")
+
+    page.reload()
+
+    expect(page.locator("#verdict")).to_contain_text("Correct")
+    expect(page.locator("#progress")).to_contain_text("Question 1 of 5")
+    page.get_by_role("button", name="Next question").click()
+    expect(page.locator("#progress")).to_contain_text("Question 2 of 5")
+
+
+def test_letter_keys_answer_and_a_second_enter_after_next_does_not(page: Any) -> None:
+    page.goto(PRACTICE_URL)
+    page.get_by_role("button", name="Start practice").click()
+    wait_for_socket(page)
+
+    page.keyboard.press("d")  # question 1's correct option is D
+    expect(page.locator("#verdict")).to_contain_text("Correct")
+    wait_for_focus_on(page, "Next question")
+    page.keyboard.press("Enter")
+    expect(page.locator("#progress")).to_contain_text("Question 2 of 5")
+    # The focus is on option A now; the same Enter pressed again must not answer it.
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(1000)
+    expect(page.locator("#verdict")).to_have_text("")
+    assert Response.objects.filter(attempt=practice_attempt()).count() == 1
+
+    page.keyboard.press("C")  # question 2's correct option is C
+    expect(page.locator("#verdict")).to_contain_text("Correct")
     assert Response.objects.filter(attempt=practice_attempt(), is_correct=True).count() == 2
 
 
