@@ -31,15 +31,27 @@ def hostile(field: str) -> str:
     return f"{field} " + " ".join(ATTACKS)
 
 
+def create(model: Any, **fields: Any) -> Any:
+    """A row with these values, each string cut to its column's length: PostgreSQL
+    refuses a longer one (SQLite would keep it), and what fits is still hostile."""
+    for name, value in fields.items():
+        limit = getattr(model._meta.get_field(name), "max_length", None)
+        if isinstance(value, str) and limit:
+            fields[name] = value[:limit]
+    return model.objects.create(**fields)
+
+
 @pytest.fixture
 def hostile_quiz(teacher: Any) -> Quiz:
-    lesson = Lesson.objects.create(
+    lesson = create(
+        Lesson,
         slug="hostile",
         title=hostile("title"),
         category=hostile("category"),
         summary=hostile("summary"),
     )
-    Section.objects.create(
+    create(
+        Section,
         lesson=lesson,
         order=1,
         heading=hostile("heading"),
@@ -54,14 +66,16 @@ def hostile_quiz(teacher: Any) -> Quiz:
         callout_title=hostile("callout title"),
         callout_text=hostile("callout"),
     )
-    quiz = Quiz.objects.create(
+    quiz = create(
+        Quiz,
         lesson=lesson,
         slug="hostile-quiz",
         title=hostile("quiz"),
         description=hostile("description"),
         review=Quiz.Review.FULL,
     )
-    question = Question.objects.create(
+    question = create(
+        Question,
         quiz=quiz,
         order=1,
         prompt=hostile("prompt"),
@@ -73,8 +87,8 @@ def hostile_quiz(teacher: Any) -> Quiz:
         quick_check=hostile("check")[:300],
         common_mistakes=hostile("mistake"),
     )
-    Choice.objects.create(question=question, order=1, text=hostile("right"), is_correct=True)
-    Choice.objects.create(question=question, order=2, text=hostile("wrong"), feedback=hostile("fb"))
+    create(Choice, question=question, order=1, text=hostile("right"), is_correct=True)
+    create(Choice, question=question, order=2, text=hostile("wrong"), feedback=hostile("fb"))
     return quiz
 
 
