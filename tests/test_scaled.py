@@ -103,9 +103,10 @@ def test_keep_alive_connections_are_spread_over_both_processes(
         for connection in connections:
             connection.close()
     assert sum(held.values()) == CONNECTIONS
-    # Hashing 64 connections over two sockets leaves fewer than 16 on one of them about
-    # once in 30,000 runs; one shared socket let the first process to wake take them all.
-    assert min(held.values()) >= CONNECTIONS // 4, held
+    # One shared socket let the first process to wake take them all. The kernel's
+    # SO_REUSEPORT hash of 64 loopback connections, whose source ports run in sequence,
+    # is not a fair coin: CI saw 49 against 15. An eighth each is still spread.
+    assert min(held.values()) >= CONNECTIONS // 8, held
 
 
 @pytest.mark.parametrize("layout", [[], ["--page-workers", "1"]], ids=["scaled", "split"])
