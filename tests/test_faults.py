@@ -18,7 +18,7 @@ import pytest
 import websockets
 
 from tests.cluster import Cluster, RedisServer, TcpProxy, running_cluster
-from tests.factories import correct_choice, instructor, signed_in
+from tests.factories import correct_choice, instructor, new_session_key, signed_in
 from tests.wsclient import Socket, live_choice
 
 QUESTION = re.compile(r'name="question" value="(\d+)"')
@@ -156,7 +156,6 @@ async def test_a_live_socket_redraws_a_change_whose_announcement_was_lost(
 ) -> None:
     from asgiref.sync import sync_to_async
     from channels.testing import WebsocketCommunicator
-    from django.contrib.sessions.backends.db import SessionStore
 
     from live import services as live
     from tests.conftest import socket_headers
@@ -166,10 +165,9 @@ async def test_a_live_socket_redraws_a_change_whose_announcement_was_lost(
     def prepare() -> tuple[Any, Any, str]:
         host = instructor("host")
         session = live.create_session(quiz=test_quiz, host=host)
-        store = SessionStore()
-        store.create()
-        live.join(session=session, nickname="Ada", session_key=store.session_key)
-        return host, session, store.session_key
+        key = new_session_key()
+        live.join(session=session, nickname="Ada", session_key=key)
+        return host, session, key
 
     host, session, key = await sync_to_async(prepare)()
     ada = WebsocketCommunicator(
@@ -191,7 +189,6 @@ async def test_a_host_whose_groups_were_forgotten_still_closes_the_question_when
     from asgiref.sync import sync_to_async
     from channels.layers import InMemoryChannelLayer, get_channel_layer
     from channels.testing import WebsocketCommunicator
-    from django.contrib.sessions.backends.db import SessionStore
 
     from live import services as live
     from tests.conftest import socket_headers
@@ -201,9 +198,7 @@ async def test_a_host_whose_groups_were_forgotten_still_closes_the_question_when
     def prepare() -> tuple[Any, Any, str]:
         host = instructor("host")
         session = live.create_session(quiz=test_quiz, host=host, seconds_per_question=120)
-        store = SessionStore()
-        store.create()
-        player = live.join(session=session, nickname="Ada", session_key=store.session_key)
+        player = live.join(session=session, nickname="Ada", session_key=new_session_key())
         live.advance(session=session, actor=host)
         return session, player, signed_in(host).cookies["sessionid"].value
 
