@@ -161,3 +161,18 @@ def test_the_report_is_linked_from_the_admin_index_the_session_admin_and_the_liv
     assert reverse("reports:session", args=[session.pk]) in change.content.decode()
     live_index = signed_in(teacher).get(reverse("live:index")).content.decode()
     assert reverse("reports:overview") in live_index
+
+
+def test_every_report_page_has_one_h1_and_skips_no_heading_level(
+    test_quiz: Quiz, teacher: User, session: LiveSession
+) -> None:
+    from tests.test_headings import assert_well_ordered
+
+    finished_attempt(test_quiz, [True, False, True])
+    browser = signed_in(teacher)
+    for url in (
+        reverse("reports:overview"),
+        reverse("reports:analysis", args=[test_quiz.slug]),
+        reverse("reports:session", args=[session.pk]),
+    ):
+        assert_well_ordered(browser.get(url).content.decode())
