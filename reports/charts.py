@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from reports.selectors import QuestionStat
 
-LABEL_WIDTH = 14.0
-BAR_SPACE = 70.0  # what a 100% bar spans, leaving room for its value on the right
+LABEL_WIDTH = 12.0
+BAR_SPACE = 62.0  # what a 100% bar spans, leaving room for its value on the right
 ROW = 8.0
 BAR = 5.5
 
