@@ -36,15 +36,12 @@ class Moments:
     total_squared: int = 0  # ΣT²
     correct_total: int = 0  # Σx·T
     time_ms: int = 0
-    # None where the source does not record hints (the live classroom has none).
-    hints: int | None = None
+    hints: int = 0  # responses given after showing the hint
+    # Responses that record whether a hint was shown: self-paced ones (the live
+    # classroom has no hints), the denominator of the hint share.
+    hint_responses: int = 0
 
     def __add__(self, other: Moments) -> Moments:
-        hints = (
-            None
-            if self.hints is None and other.hints is None
-            else (self.hints or 0) + (other.hints or 0)
-        )
         return Moments(
             responses=self.responses + other.responses,
             correct=self.correct + other.correct,
@@ -52,7 +49,8 @@ class Moments:
             total_squared=self.total_squared + other.total_squared,
             correct_total=self.correct_total + other.correct_total,
             time_ms=self.time_ms + other.time_ms,
-            hints=hints,
+            hints=self.hints + other.hints,
+            hint_responses=self.hint_responses + other.hint_responses,
         )
 
     @classmethod

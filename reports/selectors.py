@@ -108,13 +108,12 @@ class QuestionStat:
 
     @property
     def hint_share(self) -> float | None:
-        if self.moments.hints is None:
-            return None
-        return analysis.share(self.moments.hints, self.responses)
+        """Of the responses that record hints (self-paced), the share given after one."""
+        return analysis.share(self.moments.hints, self.moments.hint_responses)
 
     @property
     def hints_recorded(self) -> bool:
-        return self.moments.hints is not None
+        return self.moments.hint_responses > 0
 
 
 @dataclass(frozen=True)
@@ -172,7 +171,8 @@ def _moments_by_question(
             total_squared=row["total_squared"] or 0,
             correct_total=row["correct_total"] or 0,
             time_ms=row["time_ms"] or 0,
-            hints=(row["hints"] or 0) if with_hints else None,
+            hints=(row["hints"] or 0) if with_hints else 0,
+            hint_responses=row["responses"] if with_hints else 0,
         )
         for row in rows
     }
@@ -201,10 +201,6 @@ def live_answers(*, quiz: Quiz, session: LiveSession | None = None) -> QuerySet[
     return answers.filter(player__session__in=finished_sessions(quiz))
 
 
-def _empty_moments(source: Source) -> Moments:
-    return Moments(hints=None if source == Source.LIVE else 0)
-
-
 def item_analysis(
     *,
     quiz: Quiz,
@@ -215,7 +211,7 @@ def item_analysis(
     """Every question of the quiz with its numbers, sorted. With a session, that
     session's live answers only (its report)."""
     questions = list(quiz.questions.order_by("order").prefetch_related("choices"))
-    moments: dict[int, Moments] = defaultdict(lambda: _empty_moments(source))
+    moments: dict[int, Moments] = defaultdict(Moments)
     picks: dict[int, int] = defaultdict(int)
     attempts = players = 0
     if source in (Source.ALL, Source.SELF_PACED) and session is None:

@@ -145,14 +145,21 @@ def race(*calls: Callable[[], object]) -> list[object]:
 # Reports: classes that have answered, for the item analysis and the session report
 
 
-def finished_attempt(quiz: Quiz, pattern: list[bool], *, user: User | None = None) -> Attempt:
+def finished_attempt(
+    quiz: Quiz, pattern: list[bool], *, user: User | None = None, hinted: tuple[int, ...] = ()
+) -> Attempt:
     """A self-paced attempt answered through the services, question by question in the
     quiz's order: right where the pattern says True, wrong elsewhere (and wrong for
-    questions past its end), so it is finished."""
+    questions past its end), so it is finished. The hint is shown first on the
+    questions whose positions (from 0) are in `hinted`."""
     attempt = services.start_attempt(quiz=quiz, session_key=new_session_key(), user=user)
     for position, question in enumerate(ordered_questions(quiz)):
         right = position < len(pattern) and pattern[position]
-        answer(attempt, question, correct_choice(question) if right else wrong_choice(question))
+        services.present_question(attempt=attempt)
+        if position in hinted:
+            show_hint(attempt=attempt, question_id=question.pk)
+        choice = correct_choice(question) if right else wrong_choice(question)
+        submit(attempt=attempt, question_id=question.pk, choice_id=choice.pk)
     return attempt
 
 

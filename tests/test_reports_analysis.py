@@ -104,11 +104,13 @@ def test_sums_from_two_sources_add_up_to_the_analysis_of_both() -> None:
     assert discrimination(first + second) == pytest.approx(3 / math.sqrt(84))
 
 
-def test_hints_stay_unknown_only_when_no_source_records_them() -> None:
-    live = Moments(responses=2, hints=None)
-    self_paced = Moments(responses=3, hints=1)
-    assert (live + live).hints is None
-    assert (live + self_paced).hints == 1
+def test_hints_are_counted_over_the_responses_that_record_them() -> None:
+    live = Moments(responses=2)  # the live classroom has no hints
+    self_paced = Moments(responses=3, hints=1, hint_responses=3)
+    combined = live + self_paced
+    assert (combined.responses, combined.hints, combined.hint_responses) == (5, 1, 3)
+    assert share(combined.hints, combined.hint_responses) == pytest.approx(1 / 3)
+    assert share((live + live).hints, (live + live).hint_responses) is None
 
 
 def test_average_time_and_share() -> None:

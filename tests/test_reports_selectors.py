@@ -120,7 +120,20 @@ def test_combined_adds_both_sources(test_quiz: Quiz, teacher: User) -> None:
     assert combined[1].responses == 5
     assert combined[1].discrimination == pytest.approx(3 / math.sqrt(84))
     # Hints are counted over the self-paced responses that record them.
-    assert combined[1].moments.hints == 0
+    assert (combined[1].moments.hints, combined[1].moments.hint_responses) == (0, 3)
+
+
+def test_hint_use_is_the_share_of_self_paced_responses_given_after_the_hint(
+    practice_quiz: Quiz,
+) -> None:
+    # Hints are offered in practice mode only.
+    finished_attempt(practice_quiz, [True, True, True], hinted=(0,))
+    finished_attempt(practice_quiz, [False, True, True], hinted=(0, 1))
+    finished_attempt(practice_quiz, [True, True, True])
+    stats = by_number(item_analysis(quiz=practice_quiz, source=Source.SELF_PACED))
+    assert stats[1].hint_share == pytest.approx(2 / 3)
+    assert stats[2].hint_share == pytest.approx(1 / 3)
+    assert stats[3].hint_share == 0
 
 
 def test_open_sessions_and_kicked_players_are_left_out_of_the_quiz_analysis(

@@ -105,7 +105,8 @@ def test_the_item_analysis_page_shows_every_question_with_charts_and_tables(
     for question in ordered_questions(test_quiz):
         for choice in question.choices.filter(is_correct=False).exclude(feedback=""):
             assert escape(choice.feedback) in html
-    assert "n/a (live)" not in html  # self-paced answers record hints
+    assert "n/a (live has no hints)" not in html  # self-paced answers record hints
+    assert "0% (0 of 3 self-paced)" in html
     # The strict CSP: no inline style or script.
     assert not re.search(r"<script(?![^>]*\bsrc=)", html)
     assert " style=" not in html
@@ -117,7 +118,7 @@ def test_the_source_and_sort_controls_are_a_plain_get_form(
     url = reverse("reports:analysis", args=[test_quiz.slug])
     live = signed_in(teacher).get(url, {"source": "live", "sort": "order"}).content.decode()
     assert "Live sessions: 0 finished attempts, 2 live players" in live
-    assert "Hint used</dt><dd>n/a (live)" in live
+    assert "Hint used</dt><dd>n/a (live has no hints)" in live
     assert re.search(r'<option value="live" selected>', live)
     odd = signed_in(teacher).get(url, {"source": "everything", "sort": "<b>"})
     assert odd.status_code == 200  # unknown values fall back to the defaults
@@ -176,3 +177,33 @@ def test_every_report_page_has_one_h1_and_skips_no_heading_level(
         reverse("reports:session", args=[session.pk]),
     ):
         assert_well_ordered(browser.get(url).content.decode())
+
+
+def test_the_pages_cost_the_same_queries_for_a_few_answers_or_many(
+    test_quiz: Quiz, teacher: User, session: LiveSession
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    browser = signed_in(teacher)
+    urls = [
+        reverse("reports:overview"),
+        reverse("reports:analysis", args=[test_quiz.slug]),
+        reverse("reports:session", args=[session.pk]),
+    ]
+
+    def queries() -> list[int]:
+        counts = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as captured:
+                assert browser.get(url).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    # Five: enough for the overview to name a hardest question (one more query, once).
+    for _ in range(5):
+        finished_attempt(test_quiz, [True, False, True])
+    few = queries()
+    for pattern in ([True, True, True], [False, False, False]) * 6:
+        finished_attempt(test_quiz, pattern)
+    assert queries() == few

@@ -146,7 +146,7 @@ def test_the_item_analysis_of_a_practice_quiz_works_on_a_phone_without_javascrip
         [True, False, True, False, False],
         [False, False, True, False, False],
     ):
-        finished_attempt(quiz, pattern)
+        finished_attempt(quiz, pattern, hinted=(1,) if not pattern[1] else ())
     teacher = instructor("teacher")
     page = signed_in_context(
         new_context,
@@ -182,6 +182,8 @@ def test_the_item_analysis_of_a_practice_quiz_works_on_a_phone_without_javascrip
     assert [cell.split()[0] for cell in firsts] == ["Q1", "Q2", "Q3", "Q4", "Q5"]
     facilities = glance.locator("tbody tr td:nth-child(3)").all_inner_texts()
     assert facilities == ["75%", "25%", "100%", "50%", "25%"]
+    hints = glance.locator("tbody tr td:nth-child(6)").all_inner_texts()
+    assert hints == ["0%", "75%", "0%", "0%", "0%"]  # the three who missed Q2 took its hint
     # Each wrong option's feedback sits beside its count.
     picked = wrong_choice(ordered_questions(quiz)[1])
     option_row = page.locator("#question-2 tbody tr").filter(has_text=picked.text)
