@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from live.models import LiveSession
+from live.models import LiveSession, Player
 from live.roles import CONTROL_ANY
 from quiz.models import Quiz
 from tests.factories import (
@@ -207,3 +207,29 @@ def test_the_pages_cost_the_same_queries_for_a_few_answers_or_many(
     for pattern in ([True, True, True], [False, False, False]) * 6:
         finished_attempt(test_quiz, pattern)
     assert queries() == few
+
+
+def test_the_hosts_final_screen_links_to_the_report_and_earlier_screens_do_not(
+    test_quiz: Quiz, teacher: User
+) -> None:
+    from live.services import create_session
+
+    host = signed_in(teacher)
+    lobby = create_session(quiz=test_quiz, host=teacher)
+    page = host.get(reverse("live:host", args=[lobby.join_code])).content.decode()
+    assert reverse("reports:session", args=[lobby.pk]) not in page
+
+    podium = played_session(test_quiz, teacher, {"Ada": [True]}, end=False)
+    assert podium.state == LiveSession.State.FINISHED
+    page = host.get(reverse("live:host", args=[podium.join_code])).content.decode()
+    assert reverse("reports:session", args=[podium.pk]) in page
+
+
+def test_kicked_players_are_left_out_of_the_session_report(test_quiz: Quiz, teacher: User) -> None:
+    session = played_session(
+        test_quiz, teacher, {"Ada": [True, True, True], "Troll": [False, False, False]}
+    )
+    Player.objects.filter(nickname="Troll").update(kicked=True)
+    html = signed_in(teacher).get(reverse("reports:session", args=[session.pk])).content.decode()
+    assert "Troll" not in html
+    assert "Ada" in html
