@@ -68,11 +68,13 @@ def percent(fraction: float | None) -> str:
 
 
 def facility_bars(questions: Iterable[QuestionStat]) -> Chart:
-    """A bar per question, its length the facility; weak discriminators marked."""
+    """A bar per question, its length the facility; weak discriminators marked in
+    amber and in words."""
     bars = [
         Bar(
             label=f"Q{stat.number}",
-            value=percent(stat.facility),
+            # Said in words too: colour alone tells nothing to some readers (WCAG 1.4.1).
+            value=f"{percent(stat.facility)}, weak DI" if stat.weak else percent(stat.facility),
             tone="bar-weak" if stat.weak else "bar-plain",
             index=index,
             fraction=stat.facility,
@@ -87,7 +89,8 @@ def option_bars(stat: QuestionStat) -> Chart:
     bars = [
         Bar(
             label=option.letter,
-            value=f"{percent(option.share)} ({option.count})",
+            value=f"{percent(option.share)} ({option.count})"
+            + (", correct" if option.is_correct else ""),
             tone="bar-correct" if option.is_correct else "bar-wrong",
             index=index,
             fraction=option.share,

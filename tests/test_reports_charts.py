@@ -9,13 +9,16 @@ from reports.selectors import OptionStat, QuestionStat
 
 
 def stat(number: int, right: int, of: int) -> QuestionStat:
+    """Nobody scored anything elsewhere: no discrimination index, no weak flag."""
     question = Question(order=number, prompt=f"Question {number}")
     options = [
         OptionStat("A", "yes", True, "", right, right / of if of else None),
         OptionStat("B", "no", False, "Thinks no", of - right, (of - right) / of if of else None),
     ]
     return QuestionStat(
-        question=question, moments=Moments(responses=of, correct=right), options=options
+        question=question,
+        moments=Moments.of([(1, 1)] * right + [(0, 0)] * (of - right)),
+        options=options,
     )
 
 
@@ -25,8 +28,21 @@ def test_a_bar_is_as_long_as_its_share_and_its_value_follows_it() -> None:
     assert (a.width, b.width) == (f"{BAR_SPACE * 0.25:.2f}", f"{BAR_SPACE * 0.75:.2f}")
     assert a.value_x == f"{LABEL_WIDTH + BAR_SPACE * 0.25 + 1.5:.2f}"
     assert (a.tone, b.tone) == ("bar-correct", "bar-wrong")
-    assert chart.description == "Question 1: share of responses per option: A 25% (1); B 75% (3)"
+    assert (
+        chart.description
+        == "Question 1: share of responses per option: A 25% (1), correct; B 75% (3)"
+    )
     assert chart.height == "16.00"
+
+
+def test_a_weak_discriminator_is_marked_in_words_as_well_as_in_amber() -> None:
+    weak = QuestionStat(
+        question=Question(order=4, prompt="?"),
+        moments=Moments.of([(0, 2), (0, 2), (1, 1), (1, 1)]),  # index -1
+        options=[],
+    )
+    (bar,) = facility_bars([weak]).bars
+    assert (bar.value, bar.tone) == ("50%, weak DI", "bar-weak")
 
 
 def test_the_facility_chart_reads_n_a_for_a_question_nobody_answered() -> None:

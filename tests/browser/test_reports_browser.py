@@ -115,7 +115,8 @@ def test_the_host_opens_the_session_report_from_the_final_screen_and_downloads_i
     question_1 = host.locator("#question-1")
     expect(question_1.get_by_role("img")).to_have_attribute(
         "aria-label",
-        "Question 1: share of responses per option: A 0% (0); B 50% (1); C 50% (1); D 0% (0)",
+        "Question 1: share of responses per option: A 0% (0); B 50% (1); "
+        "C 50% (1), correct; D 0% (0)",
     )
     expect(question_1).to_contain_text("Fastest correct answers")
     expect(question_1.locator("ol li")).to_have_count(1)
@@ -189,6 +190,10 @@ def test_the_item_analysis_of_a_practice_quiz_works_on_a_phone_without_javascrip
     option_row = page.locator("#question-2 tbody tr").filter(has_text=picked.text)
     assert cells(option_row)[1:] == ["3", "75%", picked.feedback]
     assert no_horizontal_overflow(page)
+    # On a projector: the same page, wider.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert no_horizontal_overflow(page)
+    page.screenshot(path=str(artifacts_dir / "reports-analysis-projector.png"), full_page=True)
 
     with page.expect_download() as downloading:
         page.get_by_role("link", name="Download this analysis (CSV)").click()
