@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from live.models import LiveAnswer, LiveSession
 from quiz.models import Quiz, Response
-from reports import selectors
+from reports import sessions
 from reports.selectors import Analysis, Source
 
 BOM = "\ufeff"
@@ -221,7 +221,7 @@ def session_rows(session: LiveSession) -> Iterator[Sequence[Cell]]:
             for column in (f"Q{question.order} option", f"Q{question.order} correct")
         ),
     ]
-    for row in selectors.player_rows(session):
+    for row in sessions.player_rows(session):
         answers = chosen.get(row.player_id, {})
         cells: list[Cell] = [
             row.rank,

@@ -31,12 +31,11 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 
-from live.models import LiveAnswer, LiveSession, Player
-from quiz.models import Attempt, Question, Quiz, Response
+from live.models import LiveAnswer, LiveSession
+from quiz.models import Question, Quiz, Response
 from reports import analysis
 from reports.analysis import Moments
 
@@ -55,11 +54,6 @@ class Sort(models.TextChoices):
     HARDEST = "hardest", "Hardest first (lowest facility)"
     DISCRIMINATION = "discrimination", "Least discriminating first"
     ORDER = "order", "Quiz order"
-
-
-# The overview names a quiz's hardest question only from this many responses: one
-# student's wrong answer does not make a question hard.
-MIN_RESPONSES_FOR_HARDEST = 5
 
 
 @dataclass(frozen=True)
@@ -130,7 +124,7 @@ class Analysis:
         return sum(q.responses for q in self.questions)
 
 
-def _score() -> Case:
+def correct_score() -> Case:
     return Case(When(is_correct=True, then=Value(1)), default=Value(0))
 
 
@@ -149,7 +143,7 @@ def _moments_by_question(
     )
     sums = {
         "responses": Count("pk"),
-        "correct": Sum(_score()),
+        "correct": Sum(correct_score()),
         "total": Sum("unit_total"),
         "total_squared": Sum(F("unit_total") * F("unit_total")),
         "correct_total": Sum(Case(When(is_correct=True, then=F("unit_total")), default=0)),
@@ -275,210 +269,3 @@ def sorted_questions(stats: Iterable[QuestionStat], sort: Sort) -> list[Question
     if sort == Sort.DISCRIMINATION:
         return sorted(stats, key=lambda s: (index(s), facility(s), s.number))
     return sorted(stats, key=lambda s: s.number)
-
-
-# The live session report
-
-
-@dataclass(frozen=True)
-class PlayerRow:
-    player_id: int
-    rank: int
-    nickname: str
-    score: int
-    correct: int
-    answered: int
-    average_ms: float | None
-
-
-@dataclass(frozen=True)
-class FastAnswer:
-    nickname: str
-    elapsed_ms: int
-
-
-@dataclass(frozen=True)
-class SessionReport:
-    session: LiveSession
-    players: list[PlayerRow]
-    analysis: Analysis
-    fastest: dict[int, list[FastAnswer]]  # by question pk, fastest first
-    question_count: int
-
-    def fastest_for(self, question: Question) -> list[FastAnswer]:
-        return self.fastest.get(question.pk, [])
-
-
-FASTEST_SHOWN = 3
-
-
-def player_rows(session: LiveSession) -> list[PlayerRow]:
-    """The players still in the room with their correct and answered counts and mean
-    answer time, best score first (the live ranking's order), ranked. One query."""
-    players = (
-        Player.objects.filter(session=session, kicked=False)
-        .annotate(
-            correct=Count("answers", filter=Q(answers__is_correct=True)),
-            answered=Count("answers"),
-            total_ms=Sum("answers__elapsed_ms"),
-        )
-        .order_by("-score", "joined_at", "pk")
-        .values_list("pk", "nickname", "score", "correct", "answered", "total_ms")
-    )
-    rows = list(players)
-    return [
-        PlayerRow(
-            player_id=pk,
-            rank=rank,
-            nickname=nickname,
-            score=score,
-            correct=correct,
-            answered=answered,
-            average_ms=total_ms / answered if answered else None,
-        )
-        for rank, (pk, nickname, score, correct, answered, total_ms) in zip(
-            competition_ranks(row[2] for row in rows), rows, strict=True
-        )
-    ]
-
-
-def competition_ranks(scores: Iterable[int]) -> list[int]:
-    """1, 1, 3 for scores 900, 900, 500: tied players share a rank, the next skips
-    (as the live board ranks)."""
-    ranks: list[int] = []
-    previous: int | None = None
-    for position, score in enumerate(scores, start=1):
-        ranks.append(ranks[-1] if previous == score and ranks else position)
-        previous = score
-    return ranks
-
-
-def session_report(*, session: LiveSession) -> SessionReport:
-    fastest: dict[int, list[FastAnswer]] = defaultdict(list)
-    for question_id, nickname, elapsed in fastest_correct(session):
-        fastest[question_id].append(FastAnswer(nickname=nickname, elapsed_ms=elapsed))
-    result = item_analysis(quiz=session.quiz, source=Source.LIVE, sort=Sort.ORDER, session=session)
-    return SessionReport(
-        session=session,
-        players=player_rows(session),
-        analysis=result,
-        fastest=dict(fastest),
-        question_count=len(result.questions),
-    )
-
-
-def fastest_correct(session: LiveSession, shown: int = FASTEST_SHOWN) -> QuerySet:
-    """(question id, nickname, ms) of each question's fastest correct answers: one query,
-    numbered per question by a window function."""
-    return (
-        LiveAnswer.objects.filter(player__session=session, player__kicked=False, is_correct=True)
-        .annotate(
-            place=Window(
-                RowNumber(),
-                partition_by=[F("question_id")],
-                order_by=[F("elapsed_ms").asc(), F("pk").asc()],
-            )
-        )
-        .filter(place__lte=shown)
-        .order_by("question_id", "place")
-        .values_list("question_id", "player__nickname", "elapsed_ms")
-    )
-
-
-# The instructor overview
-
-
-@dataclass(frozen=True)
-class Hardest:
-    question: Question
-    facility: float
-    responses: int
-
-
-@dataclass(frozen=True)
-class QuizSummary:
-    quiz: Quiz
-    question_count: int
-    attempts: int
-    mean_score: float | None  # 0 to 1
-    live_sessions: int
-    hardest: Hardest | None
-
-
-def quiz_overview() -> list[QuizSummary]:
-    """Every quiz, published or not, with its finished attempts, their mean score, its
-    live sessions and its hardest question (combined sources, lowest facility among
-    the questions with MIN_RESPONSES_FOR_HARDEST responses or more). Five queries."""
-
-    def count_of(queryset: QuerySet) -> Subquery:
-        return Subquery(
-            queryset.order_by().values("quiz_id").annotate(n=Count("pk")).values("n"),
-            output_field=IntegerField(),
-        )
-
-    counts = Quiz.objects.annotate(
-        question_count=Coalesce(count_of(Question.objects.filter(quiz=OuterRef("pk"))), 0),
-        finished=Coalesce(
-            count_of(Attempt.objects.filter(quiz=OuterRef("pk"), finished_at__isnull=False)), 0
-        ),
-        correct=Coalesce(
-            Subquery(
-                Response.objects.filter(
-                    attempt__quiz=OuterRef("pk"),
-                    attempt__finished_at__isnull=False,
-                    is_correct=True,
-                )
-                .order_by()
-                .values("attempt__quiz_id")
-                .annotate(n=Count("pk"))
-                .values("n"),
-                output_field=IntegerField(),
-            ),
-            0,
-        ),
-        sessions=Coalesce(count_of(LiveSession.objects.filter(quiz=OuterRef("pk"))), 0),
-    ).values("pk", "question_count", "finished", "correct", "sessions")
-    by_quiz = {row["pk"]: row for row in counts}
-    hardest = _hardest_questions()
-    summaries = []
-    for quiz in Quiz.objects.select_related("lesson"):
-        row = by_quiz[quiz.pk]
-        attempts, questions = row["finished"], row["question_count"]
-        summaries.append(
-            QuizSummary(
-                quiz=quiz,
-                question_count=questions,
-                attempts=attempts,
-                mean_score=row["correct"] / (attempts * questions)
-                if attempts and questions
-                else None,
-                live_sessions=row["sessions"],
-                hardest=hardest.get(quiz.pk),
-            )
-        )
-    return summaries
-
-
-def _hardest_questions() -> dict[int, Hardest]:
-    """Each quiz's hardest question: two grouped queries for the counts, one for the
-    questions."""
-    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    live = LiveAnswer.objects.filter(player__kicked=False).filter(
-        Q(player__session__state=LiveSession.State.FINISHED)
-        | Q(player__session__ended_at__isnull=False)
-    )
-    finished = Response.objects.filter(attempt__finished_at__isnull=False)
-    for answers in (finished, live):
-        rows = answers.order_by().values("question_id").annotate(n=Count("pk"), right=Sum(_score()))
-        for row in rows:
-            counts[row["question_id"]][0] += row["n"]
-            counts[row["question_id"]][1] += row["right"] or 0
-    eligible = {pk: c for pk, c in counts.items() if c[0] >= MIN_RESPONSES_FOR_HARDEST}
-    hardest: dict[int, Hardest] = {}
-    for question in Question.objects.filter(pk__in=eligible).order_by("quiz_id", "order"):
-        n, right = eligible[question.pk]
-        candidate = Hardest(question=question, facility=right / n, responses=n)
-        current = hardest.get(question.quiz_id)
-        if current is None or candidate.facility < current.facility:
-            hardest[question.quiz_id] = candidate
-    return hardest

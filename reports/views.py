@@ -22,8 +22,9 @@ from django.utils.text import slugify
 from live import services as live_services
 from live.models import LiveSession
 from quiz.models import Quiz
-from reports import charts, exports, selectors
+from reports import charts, exports, selectors, sessions
 from reports.forms import AnalysisForm
+from reports.overview import MIN_RESPONSES_FOR_HARDEST, quiz_overview
 
 READ_ANSWERS = ("quiz.view_response", "live.view_liveanswer")
 
@@ -54,8 +55,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         request,
         "reports/overview.html",
         {
-            "summaries": selectors.quiz_overview(),
-            "min_responses": selectors.MIN_RESPONSES_FOR_HARDEST,
+            "summaries": quiz_overview(),
+            "min_responses": MIN_RESPONSES_FOR_HARDEST,
         },
     )
 
@@ -95,7 +96,7 @@ def quiz_responses_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse
 @staff_member_required
 def session_report(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    report = selectors.session_report(session=session)
+    report = sessions.session_report(session=session)
     return render(
         request,
         "reports/session.html",

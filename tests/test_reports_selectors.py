@@ -11,16 +11,8 @@ from django.contrib.auth.models import User
 
 from live.models import LiveAnswer, Player
 from quiz.models import Quiz
-from reports.selectors import (
-    MIN_RESPONSES_FOR_HARDEST,
-    Sort,
-    Source,
-    competition_ranks,
-    item_analysis,
-    quiz_overview,
-    session_report,
-    sorted_questions,
-)
+from reports.overview import quiz_overview
+from reports.selectors import Sort, Source, item_analysis, sorted_questions
 from tests.factories import finished_attempt, ordered_questions, played_session, wrong_choice
 
 pytestmark = pytest.mark.django_db
@@ -172,62 +164,3 @@ def test_a_fixed_number_of_queries_however_many_answers(
         item_analysis(quiz=test_quiz, source=Source.ALL)
     with django_assert_max_num_queries(6):
         quiz_overview()
-
-
-def test_the_session_report_ranks_players_and_names_the_fastest(
-    test_quiz: Quiz, teacher: User, django_assert_max_num_queries: Any
-) -> None:
-    session = played_session(
-        test_quiz,
-        teacher,
-        {"Ada": [True, True, True], "Bob": [True, True, False], "Cy": [False, False, None]},
-    )
-    # The answer times as the class took them (the services read the real clock).
-    first = ordered_questions(test_quiz)[0]
-    for nickname, ms in (("Ada", 2500), ("Bob", 1200), ("Cy", 900)):
-        LiveAnswer.objects.filter(player__nickname=nickname).update(elapsed_ms=ms)
-
-    with django_assert_max_num_queries(10):
-        report = session_report(session=session)
-
-    assert [(row.nickname, row.correct, row.answered) for row in report.players] == [
-        ("Ada", 3, 3),
-        ("Bob", 2, 3),
-        ("Cy", 0, 2),
-    ]
-    assert [row.rank for row in report.players] == [1, 2, 3]
-    assert report.players[0].average_ms == 2500
-    # Cy was fastest on question 1 but wrong: the fastest correct are Bob, then Ada.
-    assert [(f.nickname, f.elapsed_ms) for f in report.fastest[first.pk]] == [
-        ("Bob", 1200),
-        ("Ada", 2500),
-    ]
-    stats = by_number(report.analysis)
-    assert stats[1].facility == pytest.approx(2 / 3)
-    assert stats[3].responses == 2
-
-
-def test_tied_scores_share_a_rank() -> None:
-    assert competition_ranks([900, 900, 500, 0]) == [1, 1, 3, 4]
-    assert competition_ranks([]) == []
-
-
-def test_the_overview_names_the_hardest_question_only_with_enough_responses(
-    test_quiz: Quiz, practice_quiz: Quiz
-) -> None:
-    for pattern in EXAMPLE[: MIN_RESPONSES_FOR_HARDEST - 1]:
-        finished_attempt(test_quiz, pattern)
-    summaries = {s.quiz.slug: s for s in quiz_overview()}
-    assert summaries[test_quiz.slug].hardest is None
-    assert summaries[test_quiz.slug].attempts == 4
-
-    finished_attempt(test_quiz, EXAMPLE[4])
-    summary = {s.quiz.slug: s for s in quiz_overview()}[test_quiz.slug]
-    assert summary.hardest is not None
-    assert summary.hardest.question.order == 3
-    assert summary.hardest.facility == pytest.approx(0.2)
-    # 3 + 2 + 1 + 1 + 0 right of 5 attempts, 3 questions each.
-    assert summary.mean_score == pytest.approx(7 / 15)
-    assert summary.question_count == 3
-    untouched = {s.quiz.slug: s for s in quiz_overview()}[practice_quiz.slug]
-    assert (untouched.attempts, untouched.mean_score, untouched.hardest) == (0, None, None)

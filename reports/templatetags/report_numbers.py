@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import template
 
 from reports import charts
-from reports.selectors import FastAnswer, QuestionStat, SessionReport
+from reports.selectors import QuestionStat
+from reports.sessions import FastAnswer, SessionReport
 
 register = template.Library()
 
