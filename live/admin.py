@@ -72,8 +72,22 @@ class LiveSessionAdmin(admin.ModelAdmin):
     list_display = ["join_code", "quiz", "host", "state", "created_at", "ended_at"]
     list_filter = ["state", "quiz"]
     search_fields = ["join_code", "quiz__title", "players__nickname"]
-    readonly_fields = ["version", "question_opened_at", "question_deadline", "created_at"]
+    readonly_fields = [
+        "report",
+        "version",
+        "question_opened_at",
+        "question_deadline",
+        "created_at",
+    ]
     inlines = [PlayerInline]
+
+    @admin.display(description="Report")
+    def report(self, session: LiveSession) -> str:
+        if session._state.adding:
+            return "-"
+        # By URL name: the reports app reads live's models, live never imports it.
+        url = reverse("reports:session", kwargs={"pk": session.pk})
+        return format_html('<a href="{}">Session report (per player and per question)</a>', url)
 
 
 @admin.register(LiveAnswer)

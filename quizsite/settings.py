@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "quiz",
     "live",
     "lab",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -30,5 +30,6 @@ urlpatterns = [
     path("", include("quiz.urls")),
     path("", include("live.urls")),
     path("", include("lab.urls")),
+    path("instructor/", include("reports.urls")),
     path("", include("lessons.urls")),
 ]

@@ -140,3 +140,49 @@ def race(*calls: Callable[[], object]) -> list[object]:
     for thread in threads:
         thread.join(30)
     return outcomes
+
+
+# Reports: classes that have answered, for the item analysis and the session report
+
+
+def finished_attempt(
+    quiz: Quiz, pattern: list[bool], *, user: User | None = None, hinted: tuple[int, ...] = ()
+) -> Attempt:
+    """A self-paced attempt answered through the services, question by question in the
+    quiz's order: right where the pattern says True, wrong elsewhere (and wrong for
+    questions past its end), so it is finished. The hint is shown first on the
+    questions whose positions (from 0) are in `hinted`."""
+    attempt = services.start_attempt(quiz=quiz, session_key=new_session_key(), user=user)
+    for position, question in enumerate(ordered_questions(quiz)):
+        right = position < len(pattern) and pattern[position]
+        services.present_question(attempt=attempt)
+        if position in hinted:
+            show_hint(attempt=attempt, question_id=question.pk)
+        choice = correct_choice(question) if right else wrong_choice(question)
+        submit(attempt=attempt, question_id=question.pk, choice_id=choice.pk)
+    return attempt
+
+
+def played_session(
+    quiz: Quiz, host: User, answers: dict[str, list[bool | None]], *, end: bool = True
+) -> LiveSession:
+    """A live session run to the podium through the services: each nickname's answers
+    question by question (True right, False wrong, None no answer), then ended."""
+    session = live_services.create_session(quiz=quiz, host=host)
+    players = {nickname: join(session, nickname) for nickname in answers}
+    for position, question in enumerate(ordered_questions(quiz)):
+        host_action(session=session, actor=host, action="start" if position == 0 else "next")
+        for nickname, pattern in answers.items():
+            right = pattern[position] if position < len(pattern) else None
+            if right is None:
+                continue
+            choice = correct_choice(question) if right else wrong_choice(question)
+            live_answer(player=players[nickname], question_id=question.pk, choice_id=choice.pk)
+        session.refresh_from_db()
+        if session.state == LiveSession.State.QUESTION:
+            host_action(session=session, actor=host, action="reveal")
+    host_action(session=session, actor=host, action="next")  # the podium
+    if end:
+        host_action(session=session, actor=host, action="end")
+    session.refresh_from_db()
+    return session
