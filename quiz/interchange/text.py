@@ -69,8 +69,8 @@ class _TextReader(HTMLParser):
                 self.code_blocks.append(code)
             self._pre = None
             self.parts.append(PARAGRAPH)
-        elif tag in BLOCKS:
-            self.parts.append(PARAGRAPH if tag != "li" else LINE)
+        elif tag in BLOCKS and tag != "li":
+            self.parts.append(PARAGRAPH)
 
     def handle_data(self, data: str) -> None:
         if self._ignoring:
