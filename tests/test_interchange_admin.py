@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
@@ -150,11 +150,21 @@ def test_students_are_sent_to_the_login_page(practice_quiz: Quiz) -> None:
 
 
 def test_staff_without_authoring_permissions_are_refused(practice_quiz: Quiz) -> None:
+    nobody = signed_in(User.objects.create_user("nobody", is_staff=True))
+    assert nobody.get(urls(practice_quiz)["import"]).status_code == 403
+    assert nobody.post(urls(practice_quiz)["confirm"]).status_code == 403
+    assert nobody.get(urls(practice_quiz)["export"]).status_code == 403
+
+
+def test_staff_who_may_only_view_quizzes_export_but_do_not_import(practice_quiz: Quiz) -> None:
     viewer = User.objects.create_user("viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_quiz"))
     client = signed_in(viewer)
+    page = client.get(urls(practice_quiz)["change"]).content.decode()
+    assert "Export GIFT" in page
+    assert "Import questions" not in page
+    assert client.get(urls(practice_quiz)["export"]).status_code == 200
     assert client.get(urls(practice_quiz)["import"]).status_code == 403
-    assert client.post(urls(practice_quiz)["confirm"]).status_code == 403
-    assert client.get(urls(practice_quiz)["export"]).status_code == 403
 
 
 def test_an_upload_without_the_csrf_token_is_refused(practice_quiz: Quiz) -> None:

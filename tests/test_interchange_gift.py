@@ -99,6 +99,13 @@ def test_plain_and_moodle_markers_keep_the_text_as_it_is() -> None:
     )
 
 
+def test_only_an_unescaped_hash_opening_the_answers_makes_a_numerical_question() -> None:
+    escaped = gift.parse("Which tag?{ \\#python =yes ~no}")
+    assert escaped.skipped == []
+    assert "must start with = (right) or ~" in escaped.errors[0].message
+    assert gift.parse("Pi?{ #3.14:0.01}").skipped[0].kind == "numerical"
+
+
 def test_percent_weights_mark_the_right_answer() -> None:
     question = only_question("Q?{~%100%a ~%0%b ~%-50%c}")
     assert [o.correct for o in question.options] == [True, False, False]

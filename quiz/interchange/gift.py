@@ -187,7 +187,8 @@ def _kind(answers: Sequence[Char]) -> str:
     text = _text(answers)
     if not text:
         return "essay"
-    if text.startswith("#") and not answers[0].escaped:
+    first = next(char for char in answers if not char.value.isspace())
+    if first.value == "#" and not first.escaped:
         return "numerical"
     feedback_at = _find(answers, "#")
     head = _text(answers[:feedback_at] if feedback_at >= 0 else answers)
