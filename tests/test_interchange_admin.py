@@ -10,8 +10,10 @@ from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
+from quiz import services
+from quiz.interchange import gift
 from quiz.models import Quiz
-from tests.factories import instructor, signed_in
+from tests.factories import answer, instructor, new_session_key, signed_in
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "moodle-async-bank.xml"
 
@@ -92,6 +94,24 @@ def test_a_file_with_errors_lists_them_and_offers_no_confirm(
     assert "<strong>line 5</strong>: essay" in page
     assert 'name="digest"' not in page
     assert practice_quiz.questions.count() == 5
+
+
+def test_the_confirm_checks_the_file_again(practice_quiz: Quiz, staff: Client) -> None:
+    first = practice_quiz.questions.order_by("order").first()
+    fewer_options = f"{gift.escape(first.prompt)}{{=one ~two}}\n".encode()
+    page = upload(staff, practice_quiz, "fewer.gift.txt", fewer_options)
+    assert "To change (1)" in page
+    # No general feedback in the file: the solution goes too, as the preview says.
+    assert (
+        "Replaces question 1; changed: solution steps, final answer, quick check, options" in page
+    )
+    # Between the preview and the confirm a student answers an option the file drops.
+    attempt = services.start_attempt(quiz=practice_quiz, session_key=new_session_key(), user=None)
+    answer(attempt, first, first.choices.order_by("order").last())
+
+    refused = staff.post(urls(practice_quiz)["confirm"], {"digest": digest_in(page)})
+    assert "options answered by students would be removed" in refused.content.decode()
+    assert first.choices.count() == 4
 
 
 def test_a_stale_preview_is_refused(practice_quiz: Quiz, staff: Client) -> None:

@@ -52,13 +52,6 @@ FORMATS = {
 }
 
 
-def format_named(name: str) -> Format:
-    try:
-        return FORMATS[name]
-    except KeyError:
-        raise InterchangeError(f"unknown format {name!r}; known: {', '.join(FORMATS)}.") from None
-
-
 def format_for_filename(filename: str) -> Format:
     lowered = filename.lower()
     for candidate in FORMATS.values():

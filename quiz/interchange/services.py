@@ -34,6 +34,14 @@ class PlannedQuestion:
     existing: Question | None = None
     changed_fields: tuple[str, ...] = ()
 
+    @property
+    def changed_labels(self) -> list[str]:
+        """The changed fields as the admin's form names them ("solution steps")."""
+        return [
+            "options" if name == "choices" else str(Question._meta.get_field(name).verbose_name)
+            for name in self.changed_fields
+        ]
+
 
 @dataclass
 class ImportPlan:

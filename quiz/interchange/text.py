@@ -100,15 +100,6 @@ def from_html(html: str) -> RichText:
     )
 
 
-def inline_from_html(html: str) -> str:
-    """An option's or a feedback's text: one paragraph, code kept as text."""
-    reader = _TextReader()
-    reader.feed(html)
-    reader.close()
-    parts = [_tidy("".join(reader.parts)), *reader.code_blocks]
-    return "\n\n".join(part for part in parts if part)
-
-
 def from_markdown(markdown: str) -> RichText:
     """Markdown is kept as the text it is, less its first fenced code block."""
     found = FENCE.search(markdown.replace("\r\n", "\n"))
