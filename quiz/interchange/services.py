@@ -38,7 +38,7 @@ class PlannedQuestion:
     def changed_labels(self) -> list[str]:
         """The changed fields as the admin's form names them ("solution steps")."""
         return [
-            "options" if name == "choices" else str(Question._meta.get_field(name).verbose_name)
+            "options" if name == "choices" else name.replace("_", " ")
             for name in self.changed_fields
         ]
 
