@@ -112,8 +112,10 @@ class QuizAdmin(admin.ModelAdmin):
                  name="quiz_quiz_import"),
             path("<path:object_id>/import/confirm/", view(interchange.import_confirm),
                  name="quiz_quiz_import_confirm"),
-            path("<path:object_id>/export/<str:format_name>/", view(interchange.export_download),
+            path("<path:object_id>/export/", view(interchange.export_page),
                  name="quiz_quiz_export"),
+            path("<path:object_id>/export/<str:format_name>/", view(interchange.export_download),
+                 name="quiz_quiz_export_download"),
             *super().get_urls(),
         ]  # fmt: skip
 

@@ -24,6 +24,7 @@ def urls(quiz: Quiz) -> dict[str, str]:
         "change": f"{base}/change/",
         "import": f"{base}/import/",
         "confirm": f"{base}/import/confirm/",
+        "export page": f"{base}/export/",
         "export": f"{base}/export/gift/",
     }
 
@@ -47,11 +48,16 @@ def staff(teacher: User) -> Client:
     return signed_in(teacher)
 
 
-def test_the_quiz_page_links_to_import_and_every_export(practice_quiz: Quiz, staff: Client) -> None:
+def test_the_quiz_page_links_to_import_and_export(practice_quiz: Quiz, staff: Client) -> None:
     page = staff.get(urls(practice_quiz)["change"]).content.decode()
     assert f'href="{urls(practice_quiz)["import"]}">Import questions' in page
-    for name in ("gift", "xml", "yaml"):
-        assert f"/admin/quiz/quiz/{practice_quiz.pk}/export/{name}/" in page
+    assert f'href="/admin/quiz/quiz/{practice_quiz.pk}/export/">Export questions' in page
+
+
+def test_the_export_page_offers_every_format(practice_quiz: Quiz, staff: Client) -> None:
+    page = staff.get(f"/admin/quiz/quiz/{practice_quiz.pk}/export/").content.decode()
+    for name, label in [("gift", "GIFT"), ("xml", "Moodle XML"), ("yaml", "YAML (content files)")]:
+        assert f'href="/admin/quiz/quiz/{practice_quiz.pk}/export/{name}/" download>{label}' in page
 
 
 def test_the_upload_form_is_labelled_and_protected(practice_quiz: Quiz, staff: Client) -> None:
@@ -174,6 +180,7 @@ def test_staff_without_authoring_permissions_are_refused(practice_quiz: Quiz) ->
     assert nobody.get(urls(practice_quiz)["import"]).status_code == 403
     assert nobody.post(urls(practice_quiz)["confirm"]).status_code == 403
     assert nobody.get(urls(practice_quiz)["export"]).status_code == 403
+    assert nobody.get(urls(practice_quiz)["export page"]).status_code == 403
 
 
 def test_staff_who_may_only_view_quizzes_export_but_do_not_import(practice_quiz: Quiz) -> None:
@@ -181,7 +188,7 @@ def test_staff_who_may_only_view_quizzes_export_but_do_not_import(practice_quiz:
     viewer.user_permissions.add(Permission.objects.get(codename="view_quiz"))
     client = signed_in(viewer)
     page = client.get(urls(practice_quiz)["change"]).content.decode()
-    assert "Export GIFT" in page
+    assert "Export questions" in page
     assert "Import questions" not in page
     assert client.get(urls(practice_quiz)["export"]).status_code == 200
     assert client.get(urls(practice_quiz)["import"]).status_code == 403

@@ -78,6 +78,7 @@ def _render(
         "original": quiz,
         "quiz": quiz,
         "change_url": reverse("admin:quiz_quiz_change", args=[quiz.pk]),
+        "crumb": "Import questions",
         **extra,
     }
     return TemplateResponse(request, f"admin/quiz/quiz/{template}", context)
@@ -151,6 +152,23 @@ def import_confirm(
         f"{len(plan.skipped)} skipped.",
     )
     return HttpResponseRedirect(reverse("admin:quiz_quiz_change", args=[quiz.pk]))
+
+
+def export_page(
+    model_admin: ModelAdmin[Quiz], request: HttpRequest, object_id: str
+) -> HttpResponse:
+    quiz = _quiz(model_admin, request, object_id)
+    if not model_admin.has_view_permission(request, quiz):
+        raise PermissionDenied
+    return _render(
+        model_admin,
+        request,
+        quiz,
+        "export.html",
+        title=f"Export the questions of {quiz}",
+        crumb="Export questions",
+        formats=FORMATS.values(),
+    )
 
 
 def export_download(

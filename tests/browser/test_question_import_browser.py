@@ -80,8 +80,9 @@ def test_the_export_link_downloads_a_gift_file(page: Any) -> None:
     quiz = Quiz.objects.get(slug="asgi-vs-wsgi-practice")
     log_in_as_staff(page)
     page.goto(f"/admin/quiz/quiz/{quiz.pk}/change/")
+    page.get_by_role("link", name="Export questions").click()
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Export GIFT").click()
+        page.get_by_role("link", name="GIFT", exact=True).click()
     download = download_info.value
     assert download.suggested_filename == "asgi-vs-wsgi-practice.gift.txt"
     assert "$CATEGORY: ASGI vs WSGI: practice" in Path(download.path()).read_text(encoding="utf-8")
