@@ -7,7 +7,9 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.urls import URLPattern, path
 
+from quiz.interchange import admin_views as interchange
 from quiz.models import Attempt, Choice, Question, Quiz, Response, validate_options
 
 
@@ -98,6 +100,24 @@ class QuizAdmin(admin.ModelAdmin):
     search_fields = ["title", "description", "lesson__title"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [QuestionInline]
+
+    def get_urls(self) -> list[URLPattern]:
+        def view(function: Any) -> Any:
+            return self.admin_site.admin_view(
+                lambda *args, **kwargs: function(self, *args, **kwargs)
+            )
+
+        return [
+            path("<path:object_id>/import/", view(interchange.import_upload),
+                 name="quiz_quiz_import"),
+            path("<path:object_id>/import/confirm/", view(interchange.import_confirm),
+                 name="quiz_quiz_import_confirm"),
+            path("<path:object_id>/export/", view(interchange.export_page),
+                 name="quiz_quiz_export"),
+            path("<path:object_id>/export/<str:format_name>/", view(interchange.export_download),
+                 name="quiz_quiz_export_download"),
+            *super().get_urls(),
+        ]  # fmt: skip
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Quiz]:
         queryset: QuerySet[Quiz] = super().get_queryset(request)

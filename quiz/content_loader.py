@@ -116,32 +116,41 @@ def _load_quiz(lesson: Lesson, data: dict[str, Any], created: Counter[str]) -> Q
         published=data.get("published", True),
     )
     for order, question_data in enumerate(data.get("questions", []), start=1):
-        question = _upsert(
-            Question,
-            created,
-            {"quiz": quiz, "order": order},
-            prompt=question_data["prompt"],
-            code=question_data.get("code", ""),
-            language=question_data.get("language", "python"),
-            difficulty=question_data["difficulty"],
-            hint=question_data.get("hint", ""),
-            solution_steps="\n\n".join(
-                f"{step['title']}\n{step.get('text', '')}".strip()
-                for step in question_data.get("solution_steps", [])
-            ),
-            final_answer=question_data.get("final_answer", ""),
-            quick_check=question_data.get("quick_check", ""),
-            common_mistakes="\n".join(question_data.get("common_mistakes", [])),
-        )
+        fields = question_fields(question_data)
+        question = _upsert(Question, created, {"quiz": quiz, "order": order}, **fields)
         _load_choices(question, question_data.get("choices", []), created)
     return quiz
 
 
-def _load_choices(question: Question, choices: list[dict[str, Any]], created: Counter[str]) -> None:
+def question_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """A question's model fields from its entry in a content file: the schema the
+    content files and the YAML question import (quiz/interchange/yaml_format.py) share."""
+    return {
+        "prompt": data["prompt"],
+        "code": data.get("code", ""),
+        "language": data.get("language", "python"),
+        "difficulty": data["difficulty"],
+        "hint": data.get("hint", ""),
+        "solution_steps": "\n\n".join(
+            f"{step['title']}\n{step.get('text', '')}".strip()
+            for step in data.get("solution_steps", [])
+        ),
+        "final_answer": data.get("final_answer", ""),
+        "quick_check": data.get("quick_check", ""),
+        "common_mistakes": "\n".join(data.get("common_mistakes", [])),
+    }
+
+
+def check_options(where: str, choices: list[dict[str, Any]]) -> None:
+    """A content file's choices, checked by the rule the admin uses."""
     try:
         validate_options([(c.get("text", ""), bool(c.get("correct"))) for c in choices])
     except ValidationError as invalid:
-        raise ContentError(f"{question}: {invalid.messages[0]}") from None
+        raise ContentError(f"{where}: {invalid.messages[0]}") from None
+
+
+def _load_choices(question: Question, choices: list[dict[str, Any]], created: Counter[str]) -> None:
+    check_options(str(question), choices)
     existing = {choice.order: choice for choice in question.choices.all()}
     # Park the current rows so a moved correct mark never collides mid-update.
     question.choices.park()

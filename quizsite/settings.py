@@ -269,6 +269,9 @@ LAB_SERVER_RUNS = int(os.environ.get("LAB_SERVER_RUNS", "2"))
 
 # Socket frames larger than this are refused with an error, unread.
 QUIZ_MAX_FRAME_BYTES = 64 * 1024
+# Question files uploaded to the admin's import (quiz/interchange/): refused above this
+# size before they are read, so a huge file is never parsed.
+QUESTION_IMPORT_MAX_BYTES = int(os.environ.get("QUESTION_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,
