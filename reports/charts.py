@@ -9,12 +9,16 @@ beside each chart for screen readers; the chart's title lists them too.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reports.selectors import QuestionStat
 
 LABEL_WIDTH = 12.0
-BAR_SPACE = 62.0  # what a 100% bar spans, leaving room for its value on the right
+BAR_SPACE = 62.0  # what a 100% bar spans at most, leaving room for its value on the right
+VALUE_GAP = 1.5
+# A character of the value's text at its font size (3.6 units, .report-chart text in
+# site.css), a little wide for safety: a full bar's value must fit in the viewBox.
+CHAR_WIDTH = 2.1
 ROW = 8.0
 BAR = 5.5
 
@@ -26,6 +30,7 @@ class Bar:
     tone: str  # a CSS class: which fill
     index: int
     fraction: float | None
+    space: float = BAR_SPACE  # what a 100% bar spans in its chart (bar_space)
 
     @property
     def y(self) -> str:
@@ -41,11 +46,11 @@ class Bar:
 
     @property
     def width(self) -> str:
-        return f"{BAR_SPACE * (self.fraction or 0):.2f}"
+        return f"{self.space * (self.fraction or 0):.2f}"
 
     @property
     def value_x(self) -> str:
-        return f"{LABEL_WIDTH + BAR_SPACE * (self.fraction or 0) + 1.5:.2f}"
+        return f"{LABEL_WIDTH + self.space * (self.fraction or 0) + VALUE_GAP:.2f}"
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,17 @@ class Chart:
     def description(self) -> str:
         """The chart in words, for its aria-label."""
         return f"{self.title}: " + "; ".join(f"{b.label} {b.value}" for b in self.bars)
+
+
+def bar_space(values: Iterable[str]) -> float:
+    """What a 100% bar may span so that the longest value still fits beside it."""
+    longest = max((len(value) for value in values), default=0)
+    return min(BAR_SPACE, 100 - LABEL_WIDTH - VALUE_GAP - longest * CHAR_WIDTH)
+
+
+def sized(bars: list[Bar]) -> list[Bar]:
+    space = bar_space(bar.value for bar in bars)
+    return [replace(bar, space=space) for bar in bars]
 
 
 def percent(fraction: float | None) -> str:
@@ -81,7 +97,7 @@ def facility_bars(questions: Iterable[QuestionStat]) -> Chart:
         )
         for index, stat in enumerate(questions)
     ]
-    return Chart(title="Facility (share correct) per question", bars=bars)
+    return Chart(title="Facility (share correct) per question", bars=sized(bars))
 
 
 def option_bars(stat: QuestionStat) -> Chart:
@@ -97,4 +113,4 @@ def option_bars(stat: QuestionStat) -> Chart:
         )
         for index, option in enumerate(stat.options)
     ]
-    return Chart(title=f"Question {stat.number}: share of responses per option", bars=bars)
+    return Chart(title=f"Question {stat.number}: share of responses per option", bars=sized(bars))

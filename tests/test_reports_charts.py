@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from quiz.models import Question
 from reports.analysis import Moments
-from reports.charts import BAR_SPACE, LABEL_WIDTH, facility_bars, option_bars, percent
+from reports.charts import (
+    BAR_SPACE,
+    CHAR_WIDTH,
+    LABEL_WIDTH,
+    facility_bars,
+    option_bars,
+    percent,
+)
 from reports.selectors import OptionStat, QuestionStat
 
 
@@ -25,8 +32,10 @@ def stat(number: int, right: int, of: int) -> QuestionStat:
 def test_a_bar_is_as_long_as_its_share_and_its_value_follows_it() -> None:
     chart = option_bars(stat(1, right=1, of=4))
     a, b = chart.bars
-    assert (a.width, b.width) == (f"{BAR_SPACE * 0.25:.2f}", f"{BAR_SPACE * 0.75:.2f}")
-    assert a.value_x == f"{LABEL_WIDTH + BAR_SPACE * 0.25 + 1.5:.2f}"
+    space = a.space  # narrower than BAR_SPACE: ", correct" needs room beside a full bar
+    assert space == b.space < BAR_SPACE
+    assert (a.width, b.width) == (f"{space * 0.25:.2f}", f"{space * 0.75:.2f}")
+    assert a.value_x == f"{LABEL_WIDTH + space * 0.25 + 1.5:.2f}"
     assert (a.tone, b.tone) == ("bar-correct", "bar-wrong")
     assert (
         chart.description
@@ -53,3 +62,12 @@ def test_the_facility_chart_reads_n_a_for_a_question_nobody_answered() -> None:
     ]
     assert percent(None) == "n/a"
     assert percent(0.666) == "67%"
+
+
+def test_a_full_bars_value_still_fits_in_the_chart() -> None:
+    (everybody,) = option_bars(stat(3, right=120, of=120)).bars[:1]
+    assert everybody.value == "100% (120), correct"
+    end_of_text = float(everybody.value_x) + len(everybody.value) * CHAR_WIDTH
+    assert end_of_text <= 100
+    short = facility_bars([stat(1, right=1, of=2)]).bars[0]
+    assert short.space == BAR_SPACE  # short values keep the long bars
