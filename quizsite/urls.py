@@ -30,5 +30,6 @@ urlpatterns = [
     path("", include("quiz.urls")),
     path("", include("live.urls")),
     path("", include("lab.urls")),
+    path("", include("learning.urls")),
     path("", include("lessons.urls")),
 ]

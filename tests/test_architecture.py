@@ -2,6 +2,7 @@
 
     lessons  <-  quiz  <-  live        (an arrow: "is imported by")
                          <-  lab         (the lesson's hands-on panels; nothing imports it)
+                         <-  learning    (mastery, spaced review, accounts; nothing imports it)
 
 `quizsite` wires the apps together (settings, URLs, ASGI routing) and no app imports
 it. Every import counts, at the top of a module or inside a function.
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("lessons", "quiz", "live", "lab")
+APPS = ("lessons", "quiz", "live", "lab", "learning")
 PACKAGES = (*APPS, "quizsite")
 # Which apps each app may import; the order of the layers above.
 MAY_IMPORT = {
@@ -23,6 +24,7 @@ MAY_IMPORT = {
     "quiz": {"lessons"},
     "live": {"lessons", "quiz"},
     "lab": {"lessons", "quiz"},
+    "learning": {"lessons", "quiz"},
 }
 
 
