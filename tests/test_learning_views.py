@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +25,15 @@ pytestmark = pytest.mark.django_db
 
 LESSON = "/lessons/asgi-vs-wsgi/"
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(settings: Any) -> Iterator[None]:
+    # Production's count over a day: a one-minute window could roll over mid-test.
+    settings.RATELIMIT_LOGIN = "10/d"
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def text_of(response: Any) -> str:
@@ -153,6 +164,29 @@ def test_sign_out_is_a_post_and_keeps_the_progress_in_the_account(
     assert "from 5 answers" not in text_of(client.get(reverse("learning:progress")))
     client.post(reverse("learning:sign_in"), {"username": "ada", "password": PASSWORD})
     assert "from 5 answers" in text_of(client.get(reverse("learning:progress")))
+
+
+def test_password_guessing_is_slowed_to_ten_tries_per_address(client: Client, db: None) -> None:
+    User.objects.create_user("ada", password=PASSWORD)
+    for _ in range(10):
+        client.post(reverse("learning:sign_in"), {"username": "ada", "password": "guess"})
+    response = client.post(reverse("learning:sign_in"), {"username": "ada", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "Too many tries from here" in text_of(response)
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/account/sign-in/",
+        "/account/sign-up/",
+        "/account/password-reset/",
+        "/lessons/asgi-vs-wsgi/learn/pattern/",
+    ],
+)
+def test_every_form_needs_its_csrf_token(url: str, seeded: None) -> None:
+    assert Client(enforce_csrf_checks=True).post(url, {}).status_code == 403
 
 
 def test_password_reset_mails_a_link_that_sets_a_new_password(client: Client, db: None) -> None:
