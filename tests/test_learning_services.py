@@ -257,3 +257,14 @@ def test_progress_lists_every_lesson_in_four_queries(
     assert [(r.lesson.slug, r.attempts, r.due, r.record.mastery.answers) for r in rows] == [
         ("asgi-vs-wsgi", 1, 5, 5)
     ]
+
+
+def test_reloading_the_content_keeps_the_mode_quizzes_and_their_runs(
+    lesson: Lesson, visitor: Learner
+) -> None:
+    from django.core.management import call_command
+
+    attempt = services.start_mode(lesson=lesson, kind=ModeQuiz.Kind.PATTERN, learner=visitor)
+    call_command("load_content", verbosity=0)
+    assert ModeQuiz.objects.get(lesson=lesson).quiz_id == attempt.quiz_id
+    assert len(quiz_services.questions_for(Attempt.objects.get(pk=attempt.pk))) == 8

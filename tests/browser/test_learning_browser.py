@@ -46,11 +46,12 @@ def choose(page: Any, text: str) -> None:
     page.locator("#question").get_by_role("button", name=text, exact=True).click()
 
 
-def practise_with_one_mistake(page: Any) -> None:
-    """The practice quiz over the socket, question 2 wrong."""
+def practise_with_one_mistake(page: Any, *, socket: bool = True) -> None:
+    """The practice quiz (over the socket unless JavaScript is off), question 2 wrong."""
     page.goto("/quiz/asgi-vs-wsgi-practice/")
     page.get_by_role("button", name="Start practice").click()
-    wait_for_socket(page)
+    if socket:
+        wait_for_socket(page)
     questions = list(Quiz.objects.get(slug="asgi-vs-wsgi-practice").questions.order_by("order"))
     for number, question in enumerate(questions, start=1):
         expect(page.locator("#progress")).to_contain_text(f"Question {number} of 5")
@@ -147,3 +148,26 @@ def test_a_review_run_from_the_review_page_gets_feedback_over_the_socket(page: A
     expect(page.locator(".due-total")).to_have_text(
         "0 questions due for review across all lessons."
     )
+
+
+def test_retry_my_mistakes_works_with_javascript_disabled(new_context: Any) -> None:
+    page = new_context(java_script_enabled=False).new_page()
+    sockets: list[Any] = []
+    page.on("websocket", lambda ws: sockets.append(ws.url))
+    practise_with_one_mistake(page, socket=False)
+
+    page.goto(LESSON)
+    page.get_by_role("button", name="Retry my mistakes (1)").click()
+    (question,) = drawn_questions(attempt_on(page))
+    expect(page.locator("#progress")).to_contain_text("Question 1 of 1")
+    choose(page, correct_text(question))
+    expect(page).to_have_url(re.compile(r"\?answered=\d+$"))  # a page load, not a swap
+    expect(page.locator("#verdict")).to_contain_text("Correct")
+    page.get_by_role("link", name="See your results").first.click()
+    expect(page.get_by_text("You scored 1 of 1")).to_be_visible()
+
+    page.goto(LESSON)
+    expect(page.locator(".learning-panel")).to_contain_text(
+        "Retry my mistakes: none, your latest answers are right."
+    )
+    assert sockets == []
