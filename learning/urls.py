@@ -9,7 +9,7 @@ urlpatterns = [
     path("review/", views.review, name="review"),
     path("lessons/<slug:slug>/learn/<slug:kind>/", views.start, name="start"),
     path("account/sign-in/", views.SignInView.as_view(), name="sign_in"),
-    path("account/sign-up/", views.sign_up, name="sign_up"),
+    path("account/sign-up/", views.SignUpView.as_view(), name="sign_up"),
     path("account/sign-out/", views.SignOutView.as_view(), name="sign_out"),
     path("account/password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -8,19 +8,19 @@ Django's login() cycles it.
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
+from django.views.generic import FormView
 from django_ratelimit.decorators import ratelimit
 
 from learning import selectors, services
@@ -31,7 +31,10 @@ from lessons.models import Lesson
 from quiz.browser import session_key
 from quiz.services import QuizError
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    _FormView = FormView[SignUpForm]
+else:  # generic in django-stubs only
+    _FormView = FormView
 
 
 def learner_of(request: HttpRequest, *, create: bool = False) -> Learner:
@@ -53,7 +56,7 @@ def _too_many(request: HttpRequest) -> bool:
 def start(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     lesson = get_object_or_404(Lesson.objects.published(), slug=slug)
     if kind not in ModeQuiz.Kind.values:
-        return redirect(lesson)
+        raise Http404("No such learning mode.")
     try:
         attempt = services.start_mode(
             lesson=lesson, kind=ModeQuiz.Kind(kind), learner=learner_of(request, create=True)
@@ -97,18 +100,24 @@ class SignInView(auth_views.LoginView):
         return response
 
 
-@ratelimit(key="ip", rate=login_rate, method="POST", block=False)
-@require_http_methods(["GET", "HEAD", "POST"])
-def sign_up(request: HttpRequest) -> HttpResponse:
-    form = SignUpForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and not _too_many(request) and form.is_valid():
-        visitor = request.session.session_key
+@method_decorator(ratelimit(key="ip", rate=login_rate, method="POST", block=False), name="dispatch")
+class SignUpView(_FormView):
+    template_name = "learning/sign_up.html"
+    form_class = SignUpForm
+    success_url = reverse_lazy("learning:progress")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if _too_many(request):
+            return self.get(request, *args, **kwargs)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: SignUpForm) -> HttpResponse:
+        visitor = self.request.session.session_key  # login() gives the session a new key
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         services.adopt_visitor_data(session_key=visitor, user=user)
-        messages.success(request, f"Welcome, {user.username}: your progress is kept here.")
-        return redirect("learning:progress")
-    return render(request, "learning/sign_up.html", {"form": form})
+        messages.success(self.request, f"Welcome, {user.username}: your progress is kept here.")
+        return super().form_valid(form)
 
 
 class SignOutView(auth_views.LogoutView):

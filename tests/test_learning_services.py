@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.management import call_command
 from django.utils import timezone
 from fsrs import Rating
 
@@ -262,8 +263,6 @@ def test_progress_lists_every_lesson_in_four_queries(
 def test_reloading_the_content_keeps_the_mode_quizzes_and_their_runs(
     lesson: Lesson, visitor: Learner
 ) -> None:
-    from django.core.management import call_command
-
     attempt = services.start_mode(lesson=lesson, kind=ModeQuiz.Kind.PATTERN, learner=visitor)
     call_command("load_content", verbosity=0)
     assert ModeQuiz.objects.get(lesson=lesson).quiz_id == attempt.quiz_id

@@ -322,6 +322,10 @@ def test_a_mode_with_nothing_to_run_explains_on_the_lesson_page(
     assert "Nothing is due for review in this lesson." in text_of(client.get(LESSON))
 
 
+def test_an_unknown_mode_is_not_found(client: Client, seeded: None) -> None:
+    assert client.post("/lessons/asgi-vs-wsgi/learn/cram/").status_code == 404
+
+
 def test_a_mode_is_started_by_post_only(client: Client, seeded: None) -> None:
     assert (
         client.get(reverse("learning:start", args=["asgi-vs-wsgi", "pattern"])).status_code == 405
