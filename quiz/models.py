@@ -307,7 +307,9 @@ class AttemptQuestion(models.Model):
     """A question of a drawn set: what an attempt of a `draws_questions` quiz runs."""
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="drawn")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="drawn_in")
+    # CASCADE: a deleted question leaves the sets it was drawn into (its answers, if
+    # any, still protect it: Response.question).
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="drawn_in")
     order = models.PositiveSmallIntegerField()
 
     class Meta:

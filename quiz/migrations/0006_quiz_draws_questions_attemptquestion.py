@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('order', models.PositiveSmallIntegerField()),
                 ('attempt', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='drawn', to='quiz.attempt')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='drawn_in', to='quiz.question')),
+                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='drawn_in', to='quiz.question')),
             ],
             options={
                 'ordering': ['attempt', 'order'],
