@@ -347,3 +347,17 @@ def test_the_progress_page_lists_mastery_attempts_and_due(
     assert re.search(r"<dt>Attempts</dt><dd>1</dd>", page)
     assert re.search(r"<dt>Due for review</dt><dd>5</dd>", page)
     assert "from 5 answers" in page
+
+
+def test_a_finished_review_says_what_is_still_due(client: Client, practice_quiz: Quiz) -> None:
+    practise(client, practice_quiz, wrong={2, 4})
+    ReviewCard.objects.filter(last_rating=1).update(due=timezone.now() - timedelta(seconds=1))
+    attempt = start_mode(client, "review")
+    answer_all(client, attempt, drawn(attempt), wrong=set())
+    results_url = reverse("quiz:results", args=[attempt.pk])
+    assert "Nothing else is due for review" in text_of(client.get(results_url))
+    # Meanwhile another card's time comes (another lesson's, or this one's later).
+    ReviewCard.objects.filter(question__order=1).update(due=timezone.now())
+    results = text_of(client.get(results_url))
+    assert "1 more question due for review." in results
+    assert 'href="/review/">Go on reviewing' in results

@@ -46,10 +46,15 @@ def due_summary(context: template.Context) -> dict[str, Any]:
     return {"due": selectors.due_cards(_learner(context)).count()}
 
 
-@register.inclusion_tag("learning/partials/pattern_verdict.html")
-def pattern_verdict(attempt: Attempt) -> dict[str, Any]:
-    """A finished "Test this pattern" run's verdict; nothing for any other attempt."""
-    is_pattern = ModeQuiz.objects.filter(quiz_id=attempt.quiz_id, kind=ModeQuiz.Kind.PATTERN)
-    if not attempt.quiz.draws_questions or not is_pattern.exists():
-        return {"mastery": None}
-    return {"mastery": selectors.attempt_mastery(attempt), "lesson": attempt.quiz.lesson}
+@register.inclusion_tag("learning/partials/run_results.html", takes_context=True)
+def learning_results(context: template.Context, attempt: Attempt) -> dict[str, Any]:
+    """What a finished learning-mode run adds to its results: a "Test this pattern"
+    verdict, or what is still due after a review; nothing for any other attempt."""
+    if not attempt.quiz.draws_questions:
+        return {}
+    mode = ModeQuiz.objects.filter(quiz_id=attempt.quiz_id).values_list("kind", flat=True).first()
+    if mode == ModeQuiz.Kind.PATTERN:
+        return {"mastery": selectors.attempt_mastery(attempt), "lesson": attempt.quiz.lesson}
+    if mode == ModeQuiz.Kind.REVIEW:
+        return {"still_due": selectors.due_cards(_learner(context)).count()}
+    return {}
