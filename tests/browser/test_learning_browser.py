@@ -8,6 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -171,3 +173,61 @@ def test_retry_my_mistakes_works_with_javascript_disabled(new_context: Any) -> N
         "Retry my mistakes: none, your latest answers are right."
     )
     assert sockets == []
+
+
+def test_a_keyboard_only_student_signs_in_and_tests_the_pattern(page: Any) -> None:
+    User.objects.create_user("ada", password=PASSWORD)
+    page.goto("/")
+    tab_to(page, "Sign in")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    tab_to_field(page, "id_username")
+    page.keyboard.type("ada")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Your progress")).to_be_visible()
+
+    page.goto(LESSON)
+    tab_to(page, "Test this pattern")
+    page.keyboard.press("Enter")
+    wait_for_socket(page)
+    first = drawn_questions(attempt_on(page))[0]
+    tab_to_choice(page, correct_text(first))
+    page.keyboard.press("Space")
+    expect(page.locator("#verdict")).to_have_text("Answer saved.")
+    expect(page.locator("#progress")).to_contain_text("Question 2 of 8")
+    assert attempt_on(page).user is not None
+
+
+def focused_text(page: Any) -> str:
+    return page.evaluate(
+        "() => document.activeElement ? document.activeElement.innerText.trim() : ''"
+    )
+
+
+def tab_to(page: Any, text: str, *, limit: int = 80) -> None:
+    """Press Tab until the focused element's text contains `text`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if text in focused_text(page):
+            return
+    pytest.fail(f"{limit} presses of Tab never reached {text!r}")
+
+
+def tab_to_choice(page: Any, text: str, *, limit: int = 80) -> None:
+    """Press Tab until the focused element is the answer button whose option is `text`."""
+    script = "() => document.activeElement?.querySelector('.choice-text')?.innerText.trim()"
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(script) == text:
+            return
+    pytest.fail(f"{limit} presses of Tab never reached the option {text!r}")
+
+
+def tab_to_field(page: Any, element_id: str, *, limit: int = 40) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement && document.activeElement.id") == element_id:
+            return
+    pytest.fail(f"{limit} presses of Tab never reached #{element_id}")
