@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
@@ -19,7 +19,13 @@ from django.utils import timezone
 
 from learning.models import ReviewCard
 from quiz.models import Attempt, Question, Quiz
-from tests.factories import correct_choice, ordered_questions, wrong_choice
+from tests.factories import (
+    correct_choice,
+    instructor,
+    ordered_questions,
+    signed_in,
+    wrong_choice,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -361,3 +367,21 @@ def test_a_finished_review_says_what_is_still_due(client: Client, practice_quiz:
     results = text_of(client.get(results_url))
     assert "1 more question due for review." in results
     assert 'href="/review/">Go on reviewing' in results
+
+
+def test_staff_with_the_view_permission_see_the_review_cards_read_only(
+    client: Client, practice_quiz: Quiz
+) -> None:
+    practise(client, practice_quiz)
+    teacher = instructor("teacher")
+    assert signed_in(teacher).get("/admin/learning/reviewcard/").status_code == 403
+    teacher.user_permissions.add(Permission.objects.get(codename="view_reviewcard"))
+    staff = signed_in(teacher)
+    changelist = staff.get(reverse("admin:learning_reviewcard_changelist"))
+    assert changelist.status_code == 200
+    assert "5 review cards" in text_of(changelist)
+    card = ReviewCard.objects.first()
+    assert card is not None
+    change = staff.post(reverse("admin:learning_reviewcard_change", args=[card.pk]), {})
+    assert change.status_code == 403
+    assert client.get(reverse("admin:learning_reviewcard_changelist")).status_code == 302
