@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
 from lessons.models import Lesson
 from quiz.models import Question, Quiz
@@ -70,4 +69,5 @@ class ModeQuiz(models.Model):
         return f"{self.lesson}: {self.get_kind_display()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("learning:start", kwargs={"slug": self.lesson.slug, "kind": self.kind})
+        """The lesson page, where the mode is started (by a POST form)."""
+        return self.lesson.get_absolute_url()

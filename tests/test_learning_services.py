@@ -267,3 +267,22 @@ def test_reloading_the_content_keeps_the_mode_quizzes_and_their_runs(
     call_command("load_content", verbosity=0)
     assert ModeQuiz.objects.get(lesson=lesson).quiz_id == attempt.quiz_id
     assert len(quiz_services.questions_for(Attempt.objects.get(pk=attempt.pk))) == 8
+
+
+def test_cards_and_mode_quizzes_name_themselves(
+    practice_quiz: Quiz, lesson: Lesson, visitor: Learner
+) -> None:
+    practise(practice_quiz, visitor)
+    card = ReviewCard.objects.get(owner=visitor.key, question__order=1)
+    assert str(card).startswith(f"{visitor.key} question {card.question_id} due ")
+    attempt = services.start_mode(lesson=lesson, kind=ModeQuiz.Kind.PATTERN, learner=visitor)
+    mode = ModeQuiz.objects.get(quiz=attempt.quiz)
+    assert str(mode) == f"{lesson}: Test this pattern"
+    assert mode.get_absolute_url() == lesson.get_absolute_url()
+
+
+def test_an_attempt_nobody_owns_makes_no_card(practice_quiz: Quiz) -> None:
+    attempt = quiz_services.start_attempt(quiz=practice_quiz, session_key="", user=None)
+    question = ordered_questions(practice_quiz)[0]
+    answer(attempt, question, correct_choice(question))
+    assert not ReviewCard.objects.exists()

@@ -182,6 +182,15 @@ def test_password_guessing_is_slowed_to_ten_tries_per_address(client: Client, db
     assert "_auth_user_id" not in client.session
 
 
+def test_sign_ups_are_limited_per_address_too(client: Client, db: None) -> None:
+    for number in range(10):
+        sign_up(client, f"user{number}")
+        client.post(reverse("learning:sign_out"))
+    response = sign_up(client, "one-too-many")
+    assert "Too many tries from here" in text_of(response)
+    assert not User.objects.filter(username="one-too-many").exists()
+
+
 @pytest.mark.parametrize(
     "url",
     [
