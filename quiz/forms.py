@@ -64,7 +64,7 @@ class QuestionForm(ActionForm):
     def clean_question(self) -> Question:
         pk = self.cleaned_data["question"]
         # The quiz's questions are cached per process: no query to check an id.
-        question = next((q for q in services.questions_of(self.attempt.quiz) if q.pk == pk), None)
+        question = next((q for q in services.questions_for(self.attempt) if q.pk == pk), None)
         if question is None:
             raise ValidationError(services.UnknownQuestion.message, code="unknown")
         return question

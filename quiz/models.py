@@ -78,6 +78,13 @@ class Quiz(models.Model):
         help_text="After this, no attempt starts and no answer is taken; reviews set to "
         "wait for the close open then.",
     )
+    # The learning modes (learning/) run sets drawn per attempt from a lesson's questions
+    # through such a quiz: it has no questions of its own (AttemptQuestion holds them).
+    draws_questions = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Each attempt runs its own drawn set of questions (AttemptQuestion).",
+    )
 
     objects = QuizQuerySet.as_manager()
 
@@ -294,6 +301,26 @@ class Attempt(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.finished_at is not None
+
+
+class AttemptQuestion(models.Model):
+    """A question of a drawn set: what an attempt of a `draws_questions` quiz runs."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="drawn")
+    # CASCADE: a deleted question leaves the sets it was drawn into (its answers, if
+    # any, still protect it: Response.question).
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="drawn_in")
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["attempt", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "order"], name="unique_drawn_order"),
+            models.UniqueConstraint(fields=["attempt", "question"], name="question_drawn_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} #{self.order}: question {self.question_id}"
 
 
 class Response(models.Model):

@@ -52,7 +52,7 @@ class PlayState:
 
 def play_state(attempt: Attempt, *, answered: Response | None = None) -> PlayState:
     """The state to show: the feedback for `answered` (practice), else the next question."""
-    questions = services.questions_of(attempt.quiz)
+    questions = services.questions_for(attempt)
     done = services.answered(attempt)
     question: Question | None
     if answered is not None and attempt.quiz.is_practice:

@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from quiz import caches
-from quiz.models import Attempt, Choice, Question, Quiz, Response
+from quiz.models import Attempt, AttemptQuestion, Choice, Question, Quiz, Response
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,8 @@ def with_scores(attempts: QuerySet[Attempt]) -> QuerySet[Attempt]:
     return attempts.select_related("quiz", "quiz__lesson").annotate(
         correct_count=Count("responses", filter=Q(responses__is_correct=True), distinct=True),
         answered_count=Count("responses", distinct=True),
-        question_count=Count("quiz__questions", distinct=True),
+        # A drawn set's quiz has no questions of its own: its attempt's are counted.
+        question_count=Count("quiz__questions", distinct=True) + Count("drawn", distinct=True),
     )
 
 
@@ -162,6 +163,30 @@ def _questions_at(quiz: Quiz, version: datetime) -> list[Question]:
 caches.register("quiz.questions", _questions_at.cache_clear)
 
 
+def questions_for(attempt: Attempt) -> list[Question]:
+    """The questions this attempt runs: its quiz's, or its own drawn set (learning modes)."""
+    if not attempt.quiz.draws_questions:
+        return questions_of(attempt.quiz)
+    # A drawn set never changes; its questions' content moves the lesson's updated_at.
+    return _drawn_at(attempt.pk, attempt.quiz.lesson.updated_at)
+
+
+@lru_cache(maxsize=256)
+def _drawn_at(attempt_id: uuid.UUID, version: datetime) -> list[Question]:
+    questions = list(
+        Question.objects.filter(drawn_in__attempt_id=attempt_id)
+        .order_by("drawn_in__order")
+        .prefetch_related("choices")
+    )
+    for question in questions:
+        for position, choice in enumerate(question.choices.all()):
+            choice.position = position
+    return questions
+
+
+caches.register("quiz.drawn", _drawn_at.cache_clear)
+
+
 def answered(attempt: Attempt) -> dict[int, bool]:
     """Question id -> whether its answer was right: the attempt's progress in one query,
     which the question to show, the grading and the score all read."""
@@ -170,7 +195,7 @@ def answered(attempt: Attempt) -> dict[int, bool]:
 
 def first_unanswered(attempt: Attempt, done: dict[int, bool] | None = None) -> Question | None:
     done = answered(attempt) if done is None else done
-    return next((q for q in questions_of(attempt.quiz) if q.pk not in done), None)
+    return next((q for q in questions_for(attempt) if q.pk not in done), None)
 
 
 # Writers
@@ -189,6 +214,26 @@ def start_attempt(*, quiz: Quiz, session_key: str, user: Owner) -> Attempt:
             quiz=quiz, session_key=session_key, user=_user_or_none(user)
         )
     logger.info("attempt started attempt=%s quiz=%s", attempt.pk, quiz.slug)
+    return attempt
+
+
+def start_drawn_attempt(
+    *, quiz: Quiz, questions: list[Question], session_key: str, user: Owner
+) -> Attempt:
+    """An attempt of a `draws_questions` quiz running `questions` in this order."""
+    if not quiz.draws_questions:
+        raise QuizError("This quiz runs its own questions.")
+    if not questions:
+        raise QuizError("There are no questions to run here yet.")
+    with transaction.atomic():
+        attempt = Attempt.objects.create(
+            quiz=quiz, session_key=session_key, user=_user_or_none(user)
+        )
+        AttemptQuestion.objects.bulk_create(
+            AttemptQuestion(attempt=attempt, question=question, order=order)
+            for order, question in enumerate(questions, start=1)
+        )
+    logger.info("drawn attempt started attempt=%s quiz=%s", attempt.pk, quiz.slug)
     return attempt
 
 
@@ -297,7 +342,7 @@ def score_of(attempt: Attempt, done: dict[int, bool] | None = None) -> Score:
     return Score(
         correct=sum(done.values()),
         answered=len(done),
-        total=len(questions_of(attempt.quiz)),
+        total=len(questions_for(attempt)),
     )
 
 
@@ -313,6 +358,4 @@ class ReviewItem:
 
 def review_of(attempt: Attempt) -> list[ReviewItem]:
     responses = {r.question_id: r for r in attempt.responses.select_related("choice")}
-    return [
-        ReviewItem(question=q, response=responses.get(q.pk)) for q in questions_of(attempt.quiz)
-    ]
+    return [ReviewItem(question=q, response=responses.get(q.pk)) for q in questions_for(attempt)]

@@ -147,7 +147,9 @@ def results(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
         "Review": Quiz.Review,
         "review_notice": presenters.review_notice(attempt.quiz, shows),
         "total_ms": sum(r.time_taken_ms for r in responses),
-        "may_retry": not attempt.quiz.is_closed(now)
+        # A drawn set's quiz is started from its lesson's learning modes, not here.
+        "may_retry": not attempt.quiz.draws_questions
+        and not attempt.quiz.is_closed(now)
         and services.attempts_left(
             quiz=attempt.quiz, session_key=session_key(request), user=request.user
         )

@@ -31,5 +31,6 @@ urlpatterns = [
     path("", include("live.urls")),
     path("", include("lab.urls")),
     path("instructor/", include("reports.urls")),
+    path("", include("learning.urls")),
     path("", include("lessons.urls")),
 ]

@@ -3,6 +3,7 @@
     lessons  <-  quiz  <-  live        (an arrow: "is imported by")
                          <-  lab         (the lesson's hands-on panels; nothing imports it)
               quiz, live <-  reports     (the instructors' reports; nothing imports it)
+                         <-  learning    (mastery, spaced review, accounts; nothing imports it)
 
 `quizsite` wires the apps together (settings, URLs, ASGI routing) and no app imports
 it. Every import counts, at the top of a module or inside a function.
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("lessons", "quiz", "live", "lab", "reports")
+APPS = ("lessons", "quiz", "live", "lab", "reports", "learning")
 PACKAGES = (*APPS, "quizsite")
 # Which apps each app may import; the order of the layers above.
 MAY_IMPORT = {
@@ -25,6 +26,7 @@ MAY_IMPORT = {
     "live": {"lessons", "quiz"},
     "lab": {"lessons", "quiz"},
     "reports": {"lessons", "quiz", "live"},
+    "learning": {"lessons", "quiz"},
 }
 
 

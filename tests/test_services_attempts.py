@@ -656,11 +656,13 @@ def test_an_answer_and_its_feedback_read_the_attempts_progress_once_each(
     attempt: Attempt, django_assert_num_queries: Any
 ) -> None:
     # Every student's every answer takes this path (docs/performance.md, self-paced):
-    # the lock, one read of what was answered, the insert; then one read for the screen.
+    # the lock, one read of what was answered, the insert, and the question's review card
+    # (learning/receivers.py: one read of the card, one upsert); then one read for the
+    # screen.
     question = ordered_questions(attempt.quiz)[0]
     choice = correct_choice(question)
     services.questions_of(attempt.quiz)  # the content, read once per process and version
-    with django_assert_num_queries(5):  # the transaction's two (savepoints in a test) too
+    with django_assert_num_queries(7):  # the transaction's two (savepoints in a test) too
         response = services.submit_answer(attempt=attempt, question=question, choice=choice)
     with django_assert_num_queries(1):
         state = presenters.play_state(attempt, answered=response)
