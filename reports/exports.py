@@ -101,7 +101,7 @@ def response_rows(*, quiz: Quiz, source: Source) -> Iterator[Sequence[Cell]]:
     yield RESPONSE_HEADER
     if source in (Source.ALL, Source.SELF_PACED):
         responses = (
-            Response.objects.filter(question__quiz=quiz)
+            Response.objects.filter(question__quiz=quiz, attempt__quiz=quiz)
             .select_related("attempt__user", "question", "choice")
             .order_by("attempt__started_at", "attempt_id", "question__order")
         )

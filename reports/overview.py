@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from live.models import LiveAnswer, LiveSession
@@ -46,7 +46,9 @@ def quiz_overview() -> list[QuizSummary]:
             output_field=IntegerField(),
         )
 
-    counts = Quiz.objects.annotate(
+    # A learning mode's quiz (draws_questions) holds no questions of its own.
+    quizzes = Quiz.objects.filter(draws_questions=False)
+    counts = quizzes.annotate(
         question_count=Coalesce(count_of(Question.objects.filter(quiz=OuterRef("pk"))), 0),
         finished=Coalesce(
             count_of(Attempt.objects.filter(quiz=OuterRef("pk"), finished_at__isnull=False)), 0
@@ -71,7 +73,7 @@ def quiz_overview() -> list[QuizSummary]:
     by_quiz = {row["pk"]: row for row in counts}
     hardest = _hardest_questions()
     summaries = []
-    for quiz in Quiz.objects.select_related("lesson"):
+    for quiz in quizzes.select_related("lesson"):
         row = by_quiz[quiz.pk]
         attempts, questions = row["finished"], row["question_count"]
         summaries.append(
@@ -97,7 +99,9 @@ def _hardest_questions() -> dict[int, Hardest]:
         Q(player__session__state=LiveSession.State.FINISHED)
         | Q(player__session__ended_at__isnull=False)
     )
-    finished = Response.objects.filter(attempt__finished_at__isnull=False)
+    finished = Response.objects.filter(
+        attempt__finished_at__isnull=False, attempt__quiz_id=F("question__quiz_id")
+    )
     for answers in (finished, live):
         rows = (
             answers.order_by()

@@ -179,7 +179,12 @@ def _picks(answers: QuerySet) -> dict[int, int]:
 
 
 def self_paced_responses(quiz: Quiz) -> QuerySet[Response]:
-    return Response.objects.filter(question__quiz=quiz, attempt__finished_at__isnull=False)
+    """The quiz's own finished attempts: a learning mode's drawn run (a review, a
+    pattern test) also answers its questions, but its total is over other quizzes'
+    questions too, which would skew the discrimination index."""
+    return Response.objects.filter(
+        question__quiz=quiz, attempt__quiz=quiz, attempt__finished_at__isnull=False
+    )
 
 
 def finished_sessions(quiz: Quiz) -> QuerySet[LiveSession]:

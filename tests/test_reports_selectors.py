@@ -164,3 +164,26 @@ def test_a_fixed_number_of_queries_however_many_answers(
         item_analysis(quiz=test_quiz, source=Source.ALL)
     with django_assert_max_num_queries(6):
         quiz_overview()
+
+
+def test_a_learning_modes_drawn_run_is_not_counted_in_the_quizs_analysis(
+    practice_quiz: Quiz,
+) -> None:
+    from learning import services as learning_services
+    from learning.models import ModeQuiz
+    from learning.owners import Learner
+    from quiz import services as quiz_services
+    from tests.factories import answer, new_session_key
+
+    finished_attempt(practice_quiz, [True, False, True, True, True])
+    visitor = Learner(user=None, session_key=new_session_key())
+    run = learning_services.start_mode(
+        lesson=practice_quiz.lesson, kind=ModeQuiz.Kind.PATTERN, learner=visitor
+    )
+    # The pattern test's total spans both of the lesson's quizzes: it would skew the index.
+    for question in quiz_services.questions_for(run):
+        answer(run, question, wrong_choice(question))
+
+    result = item_analysis(quiz=practice_quiz, source=Source.SELF_PACED, sort=Sort.ORDER)
+    assert [stat.moments.responses for stat in result.questions] == [1] * 5
+    assert run.quiz.title not in [summary.quiz.title for summary in quiz_overview()]
