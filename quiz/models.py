@@ -142,7 +142,9 @@ class Question(models.Model):
     code = models.TextField(blank=True, help_text="Optional code shown with the prompt.")
     language = models.CharField(max_length=40, blank=True, default="python")
     code_html = models.TextField(blank=True, editable=False)
-    difficulty = models.CharField(max_length=10, choices=Difficulty.choices)
+    difficulty = models.CharField(
+        max_length=10, choices=Difficulty.choices, default=Difficulty.MEDIUM
+    )
     hint = models.TextField(blank=True)
     solution_steps = models.TextField(
         blank=True,

@@ -73,6 +73,48 @@ def play_state(attempt: Attempt, *, answered: Response | None = None) -> PlaySta
     )
 
 
+@dataclass(frozen=True)
+class PreviewState:
+    """A question as a student sees it, shown to its author: no attempt, nothing saved.
+
+    It has the attributes of PlayState that the question, verdict and feedback partials
+    read. `response` is never saved: it is what the picked option would have scored.
+    """
+
+    question: Question
+    number: int
+    total: int
+    response: Response | None = None
+    finished = False
+
+    @property
+    def reveal(self) -> bool:
+        return self.response is not None
+
+    @property
+    def correct_choice(self) -> Choice | None:
+        return self.question.correct_choice if self.reveal else None
+
+    @property
+    def chosen_choice(self) -> Choice | None:
+        if self.response is None:
+            return None
+        return next(c for c in self.question.choices.all() if c.pk == self.response.choice_id)
+
+
+def preview_state(question: Question, *, chosen: Choice | None = None) -> PreviewState:
+    """The preview of `question`, answered with `chosen` when the author picked one."""
+    questions = services.questions_of(question.quiz)
+    # The same lettered, cached objects a student's page shows.
+    shown = next(q for q in questions if q.pk == question.pk)
+    response = None
+    if chosen is not None:
+        response = Response(question=shown, choice=chosen, is_correct=chosen.is_correct)
+    return PreviewState(
+        question=shown, number=questions.index(shown) + 1, total=len(questions), response=response
+    )
+
+
 def render_fragments(
     state: PlayState,
     *,

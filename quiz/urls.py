@@ -12,4 +12,5 @@ urlpatterns = [
     path("attempts/<uuid:attempt_id>/answer/", views.answer, name="answer"),
     path("attempts/<uuid:attempt_id>/hint/", views.hint, name="hint"),
     path("attempts/<uuid:attempt_id>/results/", views.results, name="results"),
+    path("preview/questions/<int:question_id>/", views.preview, name="preview"),
 ]

@@ -6,6 +6,7 @@ import logging
 import uuid
 
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,8 +15,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from quiz import presenters, selectors, services
 from quiz.browser import session_key
-from quiz.forms import AnswerForm, QuestionForm
-from quiz.models import Attempt, Quiz
+from quiz.forms import AnswerForm, PreviewAnswerForm, QuestionForm
+from quiz.models import Attempt, Question, Quiz
 
 logger = logging.getLogger(__name__)
 
@@ -162,3 +163,19 @@ def my_attempts(request: HttpRequest) -> HttpResponse:
         services.attempts_owned_by(session_key=session_key(request), user=request.user)
     )
     return render(request, "quiz/my_attempts.html", {"attempts": attempts[:200]})
+
+
+@staff_member_required
+def preview(request: HttpRequest, question_id: int) -> HttpResponse:
+    """A question as students see it, for its author: a GET shows it, a POST of an
+    option shows that option's feedback. No attempt is made and nothing is saved."""
+    question = get_object_or_404(Question.objects.select_related("quiz__lesson"), pk=question_id)
+    chosen = None
+    if request.method == "POST":
+        try:
+            chosen = PreviewAnswerForm(request.POST, question=question).validated()["choice"]
+        except services.QuizError as error:
+            messages.error(request, error.message)
+    state = presenters.preview_state(question, chosen=chosen)
+    context = {"state": state, "quiz": question.quiz, "preview": True}
+    return render(request, "quiz/preview.html", context)
