@@ -91,6 +91,18 @@ class AnswerForm(QuestionForm):
         return cleaned
 
 
+class FlagForm(QuestionForm):
+    """A test question flagged to come back to (`flagged` on), or its flag cleared."""
+
+    flagged = forms.BooleanField(required=False)
+
+
+class SubmitForm(ActionForm):
+    """ "Submit all": only with the box ticked that says the answers become final."""
+
+    confirm = forms.BooleanField(required=False)
+
+
 class PreviewAnswerForm(ActionForm):
     """The option an author picks in a question's preview: one of that question's."""
 

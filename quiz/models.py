@@ -322,6 +322,23 @@ class Response(models.Model):
         return f"{self.attempt}: question {self.question.order} {verdict}"
 
 
+class QuestionFlag(models.Model):
+    """A test-mode question the student marked to come back to before submitting."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="flags")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    flagged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["attempt", "question__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="one_flag_per_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt}: question {self.question.order} flagged"
+
+
 # post_delete fires for each row of a queryset delete too (the admin's "delete selected").
 @receiver(post_delete, sender=Quiz)
 def quiz_deleted(sender: type[Quiz], instance: Quiz, **kwargs: object) -> None:

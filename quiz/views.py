@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from quiz import presenters, selectors, services
 from quiz.browser import session_key
-from quiz.forms import AnswerForm, PreviewAnswerForm, QuestionForm
+from quiz.forms import AnswerForm, FlagForm, PreviewAnswerForm, QuestionForm, SubmitForm
 from quiz.models import Attempt, Question, Quiz
 
 logger = logging.getLogger(__name__)
@@ -95,6 +95,8 @@ def _feedback_on(attempt: Attempt, question_id: int) -> HttpResponse:
 @require_POST
 def answer(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
     attempt = _owned_attempt(request, attempt_id)
+    if not attempt.quiz.is_practice:
+        return _change_test_answer(request, attempt)
     try:
         answer = AnswerForm(request.POST, attempt=attempt).validated()
         response = services.submit_answer(
@@ -105,19 +107,79 @@ def answer(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
         messages.error(request, error.message)
         # A form sent twice (a double click, a resend after a lost reply): show the
         # feedback of the answer that counts, as the socket does.
-        if (
-            isinstance(error, services.AlreadyAnswered)
-            and attempt.quiz.is_practice
-            and (first := services.response_to(attempt=attempt, question=answer["question"]))
+        if isinstance(error, services.AlreadyAnswered) and (
+            first := services.response_to(attempt=attempt, question=answer["question"])
         ):
             return _feedback_on(attempt, first.question_id)
         return redirect(attempt)
-    if attempt.quiz.is_practice:
-        return _feedback_on(attempt, response.question_id)
+    return _feedback_on(attempt, response.question_id)
+
+
+def _change_test_answer(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+    try:
+        answer = AnswerForm(request.POST, attempt=attempt).validated()
+        services.change_answer(
+            attempt=attempt, question=answer["question"], choice=answer["choice"]
+        )
+    except services.QuizError as error:
+        logger.warning("test answer refused attempt=%s reason=%s", attempt.pk, error.code)
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Answer saved.")
+    return redirect(attempt)
+
+
+@require_POST
+def go(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
+    """A test's Previous, Next and numbered question buttons."""
+    attempt = _owned_attempt(request, attempt_id)
+    try:
+        question = QuestionForm(request.POST, attempt=attempt).validated()["question"]
+        services.go_to_question(attempt=attempt, question=question)
+    except services.QuizError as error:
+        messages.error(request, error.message)
+    return redirect(attempt)
+
+
+@require_POST
+def flag(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
+    attempt = _owned_attempt(request, attempt_id)
+    try:
+        cleaned = FlagForm(request.POST, attempt=attempt).validated()
+        services.set_flag(attempt=attempt, question=cleaned["question"], flagged=cleaned["flagged"])
+    except services.QuizError as error:
+        messages.error(request, error.message)
+    return redirect(attempt)
+
+
+@require_safe
+def overview(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
+    """A test's questions, answered, unanswered and flagged, and its "Submit all"."""
+    attempt = _owned_attempt(request, attempt_id)
     if attempt.is_finished:
         return redirect(attempt.get_results_url())
-    messages.success(request, "Answer saved.")
-    return redirect(attempt)
+    if attempt.quiz.is_practice:
+        return redirect(attempt)
+    items = services.overview_of(attempt)
+    context = {
+        "attempt": attempt,
+        "items": items,
+        "unanswered": sum(not item.answered for item in items),
+        "flagged": sum(item.flagged for item in items),
+    }
+    return render(request, "quiz/overview.html", context)
+
+
+@require_POST
+def submit(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
+    attempt = _owned_attempt(request, attempt_id)
+    try:
+        confirmed = SubmitForm(request.POST).validated()["confirm"]
+        services.submit_attempt(attempt=attempt, confirmed=confirmed)
+    except services.QuizError as error:
+        messages.error(request, error.message)
+        return redirect("quiz:overview", attempt_id=attempt.pk)
+    return redirect(attempt.get_results_url())
 
 
 @require_POST
