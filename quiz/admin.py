@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -13,8 +15,52 @@ from quiz.interchange import admin_views as interchange
 from quiz.models import Attempt, Choice, Question, Quiz, Response, validate_options
 
 
-class ChoiceFormSet(BaseInlineFormSet):
+class LabelledRowsFormSet(BaseInlineFormSet):
+    """An inline table names its inputs only by its column headings, which a screen reader
+    in forms mode does not read: each input is named "<column>, row N" (axe's `label`)."""
+
+    def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        row = "new row" if index is None else f"row {index + 1}"
+        for name, field in form.fields.items():
+            field.widget.attrs.setdefault("aria-label", f"{field.label or name}, {row}")
+
+
+class LabelledDateTimeMixin:
+    """The admin's date and time boxes for one field share one <label> without a `for`
+    (a MultiWidget has no single id): each box is named "<field>: date" and ": time"."""
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        if formfield is not None and isinstance(formfield.widget, AdminSplitDateTime):
+            date, time = formfield.widget.widgets
+            date.attrs["aria-label"] = f"{formfield.label}: date"
+            time.attrs["aria-label"] = f"{formfield.label}: time"
+        return formfield
+
+
+class ChoiceForm(forms.ModelForm):
+    """An option's row: its order may be left blank (the formset numbers it), and its two
+    texts are small boxes, so that the row fits a 1366 px screen."""
+
+    class Meta:
+        model = Choice
+        fields = ["order", "text", "is_correct", "feedback"]
+        widgets = {
+            "order": forms.NumberInput(attrs={"class": "choice-order", "min": 0}),
+            "text": forms.Textarea(attrs={"rows": 2, "cols": 36}),
+            "feedback": forms.Textarea(attrs={"rows": 2, "cols": 36}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["order"].required = False
+        self.fields["order"].help_text = "Left blank: after the others."
+
+
+class ChoiceFormSet(LabelledRowsFormSet):
     def clean(self) -> None:
+        self._number_blank_orders()
         super().clean()
         if any(self.errors):
             return
@@ -25,6 +71,27 @@ class ChoiceFormSet(BaseInlineFormSet):
                 if form.cleaned_data and not form.cleaned_data.get("DELETE")
             ]
         )
+
+    def _number_blank_orders(self) -> None:
+        """An option without an order goes after the numbered ones, in the rows' order,
+        before the duplicate check: the server's half of up/down (static/js/choice_order.js)."""
+        rows = [
+            form
+            for form in self.forms
+            if hasattr(form, "cleaned_data")
+            and (form in self.initial_forms or form.has_changed())
+            and not form.cleaned_data.get("DELETE")
+        ]
+        taken = [
+            form.cleaned_data["order"]
+            for form in rows
+            if form.cleaned_data.get("order") is not None
+        ]
+        following = max(taken, default=0) + 1
+        for form in rows:
+            if form.cleaned_data.get("order") is None and "order" not in form.errors:
+                form.cleaned_data["order"] = form.instance.order = following
+                following += 1
 
     @transaction.atomic
     def save_existing_objects(self, commit: bool = True) -> list[Any]:
@@ -51,9 +118,13 @@ class ChoiceFormSet(BaseInlineFormSet):
 
 class ChoiceInline(admin.TabularInline):
     model = Choice
+    form = ChoiceForm
     formset = ChoiceFormSet
     extra = 4
     fields = ["order", "text", "is_correct", "feedback"]
+
+    class Media:
+        js = ["js/choice_order.js"]
 
 
 @admin.register(Question)
@@ -65,6 +136,8 @@ class QuestionAdmin(admin.ModelAdmin):
     list_select_related = ["quiz"]
     ordering = ["quiz", "order"]
     inlines = [ChoiceInline]
+    # Adds "Preview as a student" to the change page's tools.
+    change_form_template = "admin/quiz/question/change_form.html"
     fieldsets = [
         (None, {"fields": ["quiz", "order", "difficulty", "prompt", ("code", "language")]}),
         (
@@ -88,13 +161,14 @@ class QuestionAdmin(admin.ModelAdmin):
 
 class QuestionInline(admin.TabularInline):
     model = Question
+    formset = LabelledRowsFormSet
     extra = 0
     fields = ["order", "prompt", "difficulty"]
     show_change_link = True
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(LabelledDateTimeMixin, admin.ModelAdmin):
     list_display = ["title", "lesson", "mode", "question_count", "published"]
     list_filter = ["mode", "published", "lesson"]
     search_fields = ["title", "description", "lesson__title"]

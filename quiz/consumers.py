@@ -1,7 +1,8 @@
 """The self-paced quiz socket: validate a frame, call the service, send rendered fragments.
 
 Protocol (what htmx's ws extension sends from the page's forms): a JSON object with
-``action`` ("answer", "hint" or "next"), ``question`` and ``choice`` ids as strings,
+``action`` ("answer", "hint" or "next"; in a test also "go" and "flag", with
+``flagged``), ``question`` and ``choice`` ids as strings,
 plus htmx's ``HEADERS`` and the form's CSRF field, both ignored (the Origin check
 guards the socket). The fields are checked by the same forms as the plain POSTs
 (quiz/forms.py). Replies are HTML fragments swapped by id. Close code 4403: the
@@ -19,13 +20,14 @@ from django.conf import settings
 
 from quiz import presenters, services
 from quiz.db import database_sync_to_async
-from quiz.forms import AnswerForm, QuestionForm
+from quiz.forms import AnswerForm, FlagForm, QuestionForm
 from quiz.models import Attempt
 from quiz.sockets import GuardedConsumer
 
 logger = logging.getLogger(__name__)
 
 RESYNC_ERRORS = (services.AlreadyAnswered, services.NotCurrentQuestion, services.AttemptFinished)
+TEST_ACTIONS = {"answer", "go", "flag"}
 
 
 class AttemptConsumer(GuardedConsumer):
@@ -65,6 +67,12 @@ class AttemptConsumer(GuardedConsumer):
     def handle(self, frame: dict[str, Any]) -> str:
         action = frame.get("action")
         attempt = self.load_attempt()
+        if not attempt.quiz.is_practice and action in TEST_ACTIONS:
+            return self.handle_test(attempt, str(action), frame)
+        return self.handle_practice(attempt, action, frame)
+
+    def handle_practice(self, attempt: Attempt, action: object, frame: dict[str, Any]) -> str:
+        """Practice's answer, hint and next (and a test's "next", a plain redraw)."""
         render = self.fragments_renderer()
         if action == "next":
             return render(presenters.play_state(attempt))
@@ -85,9 +93,32 @@ class AttemptConsumer(GuardedConsumer):
             logger.warning("answer refused attempt=%s reason=%s", attempt.pk, error.code)
             answered = services.response_to(attempt=attempt, question=answer["question"])
             return render(presenters.play_state(attempt, answered=answered), notice=error.message)
-        if attempt.quiz.is_practice:
-            return render(presenters.play_state(attempt, answered=response))
-        return render(presenters.play_state(attempt), status="Answer saved.")
+        return render(presenters.play_state(attempt, answered=response))
+
+    def handle_test(self, attempt: Attempt, action: str, frame: dict[str, Any]) -> str:
+        """A test's answer (changeable), move or flag: the same services as its forms."""
+        render = self.fragments_renderer()
+        status = ""
+        try:
+            if action == "answer":
+                answer = AnswerForm(frame, attempt=attempt).validated()
+                services.change_answer(
+                    attempt=attempt, question=answer["question"], choice=answer["choice"]
+                )
+                status = "Answer saved."
+            elif action == "go":
+                question = QuestionForm(frame, attempt=attempt).validated()["question"]
+                services.go_to_question(attempt=attempt, question=question)
+            else:
+                cleaned = FlagForm(frame, attempt=attempt).validated()
+                services.set_flag(
+                    attempt=attempt, question=cleaned["question"], flagged=cleaned["flagged"]
+                )
+                status = "Flagged for later." if cleaned["flagged"] else "Flag removed."
+        except (*RESYNC_ERRORS, services.QuizClosed) as error:
+            logger.warning("test action refused attempt=%s reason=%s", attempt.pk, error.code)
+            return render(presenters.play_state(attempt), notice=error.message)
+        return render(presenters.play_state(attempt), status=status)
 
     def fragments_renderer(self) -> Callable[..., str]:
         # The forms in a fragment keep working without the socket, so they need

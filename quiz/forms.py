@@ -89,3 +89,33 @@ class AnswerForm(QuestionForm):
             else:
                 cleaned["choice"] = choice
         return cleaned
+
+
+class FlagForm(QuestionForm):
+    """A test question flagged to come back to (`flagged` on), or its flag cleared."""
+
+    flagged = forms.BooleanField(required=False)
+
+
+class SubmitForm(ActionForm):
+    """ "Submit all": only with the box ticked that says the answers become final."""
+
+    confirm = forms.BooleanField(required=False)
+
+
+class PreviewAnswerForm(ActionForm):
+    """The option an author picks in a question's preview: one of that question's."""
+
+    choice = id_of(services.UnknownChoice)
+    refusals: ClassVar[dict[str, type[services.QuizError]]] = {"choice": services.UnknownChoice}
+
+    def __init__(self, data: Data, *, question: Question) -> None:
+        super().__init__(data)
+        self.question = question
+
+    def clean_choice(self) -> Choice:
+        pk = self.cleaned_data["choice"]
+        choice = next((c for c in self.question.choices.all() if c.pk == pk), None)
+        if choice is None:
+            raise ValidationError(services.UnknownChoice.message, code="unknown")
+        return choice

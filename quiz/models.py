@@ -149,7 +149,9 @@ class Question(models.Model):
     code = models.TextField(blank=True, help_text="Optional code shown with the prompt.")
     language = models.CharField(max_length=40, blank=True, default="python")
     code_html = models.TextField(blank=True, editable=False)
-    difficulty = models.CharField(max_length=10, choices=Difficulty.choices)
+    difficulty = models.CharField(
+        max_length=10, choices=Difficulty.choices, default=Difficulty.MEDIUM
+    )
     hint = models.TextField(blank=True)
     solution_steps = models.TextField(
         blank=True,
@@ -345,6 +347,23 @@ class Response(models.Model):
     def __str__(self) -> str:
         verdict = "correct" if self.is_correct else "wrong"
         return f"{self.attempt}: question {self.question.order} {verdict}"
+
+
+class QuestionFlag(models.Model):
+    """A test-mode question the student marked to come back to before submitting."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="flags")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    flagged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["attempt", "question__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="one_flag_per_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt}: question {self.question.order} flagged"
 
 
 # post_delete fires for each row of a queryset delete too (the admin's "delete selected").

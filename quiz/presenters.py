@@ -20,7 +20,33 @@ class PlayState:
     total: int
     score: services.Score
     # The answer just given to `question`; set only while its feedback is on screen.
+    # In a test, the answer given to the question on screen, which may still change.
     response: Response | None = None
+    # A test's questions, answered or not, flagged or not (empty in practice).
+    overview: tuple[services.OverviewItem, ...] = ()
+
+    @property
+    def changeable(self) -> bool:
+        """A test's answers change until it is submitted; practice keeps the first."""
+        return not self.attempt.quiz.is_practice and not self.finished
+
+    @property
+    def flagged(self) -> bool:
+        return any(item.current and item.flagged for item in self.overview)
+
+    @property
+    def previous(self) -> Question | None:
+        return self._neighbour(-1)
+
+    @property
+    def next(self) -> Question | None:
+        return self._neighbour(+1)
+
+    def _neighbour(self, step: int) -> Question | None:
+        index = self.number - 1 + step
+        if self.question is None or not 0 <= index < len(self.overview):
+            return None
+        return self.overview[index].question
 
     @property
     def finished(self) -> bool:
@@ -52,6 +78,8 @@ class PlayState:
 
 def play_state(attempt: Attempt, *, answered: Response | None = None) -> PlayState:
     """The state to show: the feedback for `answered` (practice), else the next question."""
+    if not attempt.quiz.is_practice:
+        return test_state(attempt)
     questions = services.questions_for(attempt)
     done = services.answered(attempt)
     question: Question | None
@@ -70,6 +98,64 @@ def play_state(attempt: Attempt, *, answered: Response | None = None) -> PlaySta
         total=len(questions),
         score=services.score_of(attempt, done),
         response=response,
+    )
+
+
+@dataclass(frozen=True)
+class PreviewState:
+    """A question as a student sees it, shown to its author: no attempt, nothing saved.
+
+    It has the attributes of PlayState that the question, verdict and feedback partials
+    read. `response` is never saved: it is what the picked option would have scored.
+    """
+
+    question: Question
+    number: int
+    total: int
+    response: Response | None = None
+    finished = False
+
+    @property
+    def reveal(self) -> bool:
+        return self.response is not None
+
+    @property
+    def correct_choice(self) -> Choice | None:
+        return self.question.correct_choice if self.reveal else None
+
+    @property
+    def chosen_choice(self) -> Choice | None:
+        if self.response is None:
+            return None
+        return next(c for c in self.question.choices.all() if c.pk == self.response.choice_id)
+
+
+def preview_state(question: Question, *, chosen: Choice | None = None) -> PreviewState:
+    """The preview of `question`, answered with `chosen` when the author picked one."""
+    questions = services.questions_of(question.quiz)
+    # The same lettered, cached objects a student's page shows.
+    shown = next(q for q in questions if q.pk == question.pk)
+    response = None
+    if chosen is not None:
+        response = Response(question=shown, choice=chosen, is_correct=chosen.is_correct)
+    return PreviewState(
+        question=shown, number=questions.index(shown) + 1, total=len(questions), response=response
+    )
+
+
+def test_state(attempt: Attempt) -> PlayState:
+    """A test: the question the student is on, with the answer they gave it so far."""
+    question = services.question_on_screen(attempt=attempt)
+    overview = tuple(services.overview_of(attempt))
+    number = next((item.number for item in overview if item.question == question), len(overview))
+    return PlayState(
+        attempt=attempt,
+        question=question,
+        number=number,
+        total=len(overview),
+        score=services.score_of(attempt),
+        response=services.response_to(attempt=attempt, question=question) if question else None,
+        overview=overview,
     )
 
 

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from quiz import caches
-from quiz.models import Attempt, AttemptQuestion, Choice, Question, Quiz, Response
+from quiz import caches, signals
+from quiz.models import Attempt, AttemptQuestion, Choice, Question, QuestionFlag, Quiz, Response
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +74,16 @@ class QuizClosed(QuizError):
 class AttemptLimitReached(QuizError):
     code = "attempt_limit"
     message = "You have used every attempt this quiz allows."
+
+
+class NotATest(QuizError):
+    code = "not_a_test"
+    message = "Only a test lets you move between questions and change answers."
+
+
+class SubmitNotConfirmed(QuizError):
+    code = "not_confirmed"
+    message = "Tick the box to confirm that you are submitting all your answers."
 
 
 class HintUnavailable(QuizError):
@@ -266,6 +276,7 @@ def submit_answer(*, attempt: Attempt, question: Question, choice: Choice) -> Re
         with transaction.atomic():
             # The row lock serialises two sockets or tabs answering together.
             locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+            locked.quiz = attempt.quiz  # read by the Response's listeners, without a query
             done = answered(locked)
             if question.pk in done:
                 raise AlreadyAnswered()
@@ -294,6 +305,8 @@ def submit_answer(*, attempt: Attempt, question: Question, choice: Choice) -> Re
             if first_unanswered(attempt, done) is None:
                 locked.finished_at = now
                 locked.save(update_fields=["finished_at"])
+                if not attempt.quiz.is_practice:
+                    signals.test_submitted.send(sender=Attempt, attempt=locked)
     except IntegrityError:
         # Another process won the race between our check and our insert.
         raise AlreadyAnswered() from None
@@ -359,3 +372,149 @@ class ReviewItem:
 def review_of(attempt: Attempt) -> list[ReviewItem]:
     responses = {r.question_id: r for r in attempt.responses.select_related("choice")}
     return [ReviewItem(question=q, response=responses.get(q.pk)) for q in questions_for(attempt)]
+
+
+# Test mode: move between questions, change answers and flag them until "Submit all".
+# Practice goes through submit_answer above, one answer per question with its feedback;
+# a test's answers stay changeable (still one Response row per question: it is updated)
+# and the attempt finishes only when the student submits it.
+
+
+@dataclass(frozen=True)
+class OverviewItem:
+    number: int
+    question: Question
+    answered: bool
+    flagged: bool
+    current: bool
+
+
+def _changeable(attempt: Attempt) -> None:
+    """Refuse a change to anything but an open test's unfinished attempt."""
+    if attempt.quiz.is_practice:
+        raise NotATest()
+    if attempt.is_finished:
+        raise AttemptFinished()
+    if attempt.quiz.is_closed(timezone.now()):
+        raise QuizClosed()
+
+
+def _locked(attempt: Attempt) -> Attempt:
+    """The attempt's row, locked: a second tab or socket waits for this change."""
+    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    locked.quiz = attempt.quiz
+    _changeable(locked)
+    return locked
+
+
+def question_on_screen(*, attempt: Attempt) -> Question | None:
+    """The test question the student is on: where they went last, else the first one,
+    whose clock starts when it is first shown. None once the attempt is submitted."""
+    if attempt.is_finished:
+        return None
+    questions = questions_for(attempt)
+    current = next((q for q in questions if q.pk == attempt.current_question_id), None)
+    if current is None and questions:
+        current = questions[0]
+        attempt.current_question = current
+        attempt.question_shown_at = timezone.now()
+        attempt.save(update_fields=["current_question", "question_shown_at"])
+    return current
+
+
+def go_to_question(*, attempt: Attempt, question: Question) -> Question:
+    """Put another question of the test on screen (its clock starts again)."""
+    with transaction.atomic():
+        locked = _locked(attempt)
+        locked.current_question = question
+        locked.question_shown_at = timezone.now()
+        locked.save(update_fields=["current_question", "question_shown_at"])
+    attempt.current_question, attempt.question_shown_at = question, locked.question_shown_at
+    return question
+
+
+def change_answer(*, attempt: Attempt, question: Question, choice: Choice) -> Response:
+    """Store a test answer, or replace the one given before: one row per question, whose
+    time adds up over the visits. Then the next question in order goes on screen."""
+    with transaction.atomic():
+        locked = _locked(attempt)
+        now = timezone.now()
+        shown_at = (
+            locked.question_shown_at
+            if locked.current_question_id == question.pk and locked.question_shown_at
+            else now
+        )
+        visit_ms = _time_taken_ms(shown_at, now)
+        response = Response.objects.filter(attempt=locked, question=question).first()
+        if response is None:
+            response = Response.objects.create(
+                attempt=locked,
+                question=question,
+                choice=choice,
+                is_correct=choice.is_correct,
+                score=POINTS_PER_CORRECT_ANSWER if choice.is_correct else 0,
+                time_taken_ms=visit_ms,
+            )
+        else:
+            response.choice = choice
+            response.is_correct = choice.is_correct
+            response.score = POINTS_PER_CORRECT_ANSWER if choice.is_correct else 0
+            response.time_taken_ms = min(
+                response.time_taken_ms + visit_ms, int(MAX_TIME_TAKEN.total_seconds() * 1000)
+            )
+            response.save(update_fields=["choice", "is_correct", "score", "time_taken_ms"])
+        questions = questions_for(attempt)
+        index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
+        upcoming = questions[min(index + 1, len(questions) - 1)]
+        locked.current_question = upcoming
+        locked.question_shown_at = now
+        locked.save(update_fields=["current_question", "question_shown_at"])
+    attempt.current_question, attempt.question_shown_at = upcoming, now
+    logger.info("test answer stored attempt=%s question=%s", attempt.pk, question.pk)
+    return response
+
+
+def set_flag(*, attempt: Attempt, question: Question, flagged: bool) -> bool:
+    """Flag a test question to come back to, or clear its flag; returns the new state."""
+    with transaction.atomic():
+        locked = _locked(attempt)
+        if flagged:
+            QuestionFlag.objects.get_or_create(attempt=locked, question=question)
+        else:
+            QuestionFlag.objects.filter(attempt=locked, question=question).delete()
+    return flagged
+
+
+def flagged_ids(attempt: Attempt) -> frozenset[int]:
+    return frozenset(attempt.flags.values_list("question_id", flat=True))
+
+
+def overview_of(attempt: Attempt) -> list[OverviewItem]:
+    """Every question of the test, answered or not, flagged or not: what the student
+    checks before "Submit all". Two queries."""
+    done = answered(attempt)
+    flags = flagged_ids(attempt)
+    return [
+        OverviewItem(
+            number=number,
+            question=question,
+            answered=question.pk in done,
+            flagged=question.pk in flags,
+            current=question.pk == attempt.current_question_id,
+        )
+        for number, question in enumerate(questions_for(attempt), start=1)
+    ]
+
+
+def submit_attempt(*, attempt: Attempt, confirmed: bool) -> Attempt:
+    """Finish the test: its answers are final and its results open (as Quiz.review says)."""
+    if not confirmed:
+        raise SubmitNotConfirmed()
+    with transaction.atomic():
+        locked = _locked(attempt)
+        locked.finished_at = timezone.now()
+        locked.save(update_fields=["finished_at"])
+        signals.test_submitted.send(sender=Attempt, attempt=locked)
+    attempt.finished_at = locked.finished_at
+    logger.info("test submitted attempt=%s", attempt.pk)
+    return attempt

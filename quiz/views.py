@@ -6,6 +6,7 @@ import logging
 import uuid
 
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,8 +15,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from quiz import presenters, selectors, services
 from quiz.browser import session_key
-from quiz.forms import AnswerForm, QuestionForm
-from quiz.models import Attempt, Quiz
+from quiz.forms import AnswerForm, FlagForm, PreviewAnswerForm, QuestionForm, SubmitForm
+from quiz.models import Attempt, Question, Quiz
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +95,8 @@ def _feedback_on(attempt: Attempt, question_id: int) -> HttpResponse:
 @require_POST
 def answer(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
     attempt = _owned_attempt(request, attempt_id)
+    if not attempt.quiz.is_practice:
+        return _change_test_answer(request, attempt)
     try:
         answer = AnswerForm(request.POST, attempt=attempt).validated()
         response = services.submit_answer(
@@ -104,19 +107,79 @@ def answer(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
         messages.error(request, error.message)
         # A form sent twice (a double click, a resend after a lost reply): show the
         # feedback of the answer that counts, as the socket does.
-        if (
-            isinstance(error, services.AlreadyAnswered)
-            and attempt.quiz.is_practice
-            and (first := services.response_to(attempt=attempt, question=answer["question"]))
+        if isinstance(error, services.AlreadyAnswered) and (
+            first := services.response_to(attempt=attempt, question=answer["question"])
         ):
             return _feedback_on(attempt, first.question_id)
         return redirect(attempt)
-    if attempt.quiz.is_practice:
-        return _feedback_on(attempt, response.question_id)
+    return _feedback_on(attempt, response.question_id)
+
+
+def _change_test_answer(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+    try:
+        answer = AnswerForm(request.POST, attempt=attempt).validated()
+        services.change_answer(
+            attempt=attempt, question=answer["question"], choice=answer["choice"]
+        )
+    except services.QuizError as error:
+        logger.warning("test answer refused attempt=%s reason=%s", attempt.pk, error.code)
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Answer saved.")
+    return redirect(attempt)
+
+
+@require_POST
+def go(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
+    """A test's Previous, Next and numbered question buttons."""
+    attempt = _owned_attempt(request, attempt_id)
+    try:
+        question = QuestionForm(request.POST, attempt=attempt).validated()["question"]
+        services.go_to_question(attempt=attempt, question=question)
+    except services.QuizError as error:
+        messages.error(request, error.message)
+    return redirect(attempt)
+
+
+@require_POST
+def flag(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
+    attempt = _owned_attempt(request, attempt_id)
+    try:
+        cleaned = FlagForm(request.POST, attempt=attempt).validated()
+        services.set_flag(attempt=attempt, question=cleaned["question"], flagged=cleaned["flagged"])
+    except services.QuizError as error:
+        messages.error(request, error.message)
+    return redirect(attempt)
+
+
+@require_safe
+def overview(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
+    """A test's questions, answered, unanswered and flagged, and its "Submit all"."""
+    attempt = _owned_attempt(request, attempt_id)
     if attempt.is_finished:
         return redirect(attempt.get_results_url())
-    messages.success(request, "Answer saved.")
-    return redirect(attempt)
+    if attempt.quiz.is_practice:
+        return redirect(attempt)
+    items = services.overview_of(attempt)
+    context = {
+        "attempt": attempt,
+        "items": items,
+        "unanswered": sum(not item.answered for item in items),
+        "flagged": sum(item.flagged for item in items),
+    }
+    return render(request, "quiz/overview.html", context)
+
+
+@require_POST
+def submit(request: HttpRequest, attempt_id: uuid.UUID) -> HttpResponse:
+    attempt = _owned_attempt(request, attempt_id)
+    try:
+        confirmed = SubmitForm(request.POST).validated()["confirm"]
+        services.submit_attempt(attempt=attempt, confirmed=confirmed)
+    except services.QuizError as error:
+        messages.error(request, error.message)
+        return redirect("quiz:overview", attempt_id=attempt.pk)
+    return redirect(attempt.get_results_url())
 
 
 @require_POST
@@ -164,3 +227,19 @@ def my_attempts(request: HttpRequest) -> HttpResponse:
         services.attempts_owned_by(session_key=session_key(request), user=request.user)
     )
     return render(request, "quiz/my_attempts.html", {"attempts": attempts[:200]})
+
+
+@staff_member_required
+def preview(request: HttpRequest, question_id: int) -> HttpResponse:
+    """A question as students see it, for its author: a GET shows it, a POST of an
+    option shows that option's feedback. No attempt is made and nothing is saved."""
+    question = get_object_or_404(Question.objects.select_related("quiz__lesson"), pk=question_id)
+    chosen = None
+    if request.method == "POST":
+        try:
+            chosen = PreviewAnswerForm(request.POST, question=question).validated()["choice"]
+        except services.QuizError as error:
+            messages.error(request, error.message)
+    state = presenters.preview_state(question, chosen=chosen)
+    context = {"state": state, "quiz": question.quiz, "preview": True}
+    return render(request, "quiz/preview.html", context)

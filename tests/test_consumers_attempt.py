@@ -557,16 +557,17 @@ async def test_a_test_mode_answer_is_saved_and_the_next_question_shown_without_a
     assert [(r.question_id, r.is_correct) for r in stored] == [(first.pk, True)]
 
 
-async def test_the_last_test_mode_answer_points_to_the_results_without_revealing_them(
+async def test_the_last_test_mode_answer_reveals_nothing_and_leaves_the_test_to_submit(
     application: Any, test_attempt: Attempt, session_key: str, performance: list[QuestionFacts]
 ) -> None:
+    """Answers stay changeable until "Submit all" (tests/test_consumers_test_mode.py)."""
     async with live_socket(application, test_attempt, session_key) as socket:
         replies = [await answer(socket, question, question.wrong_pk) for question in performance]
 
     for reply in replies:
         for question in performance:
             assert_reveals_nothing(reply, question)
-    assert "All answers saved." in replies[-1]
-    assert "See your results" in replies[-1]
-    finished = await Attempt.objects.aget(pk=test_attempt.pk)
-    assert finished.finished_at is not None
+    assert "Answer saved." in replies[-1]
+    assert "Review and submit" in replies[-1]
+    unfinished = await Attempt.objects.aget(pk=test_attempt.pk)
+    assert unfinished.finished_at is None

@@ -38,7 +38,10 @@ def answer_all(client: Client, quiz: Quiz) -> Attempt:
             reverse("quiz:answer", args=[attempt.pk]),
             {"question": question.pk, "choice": choice.pk},
         )
+    if not quiz.is_practice:  # a test finishes when it is submitted
+        client.post(reverse("quiz:submit", args=[attempt.pk]), {"confirm": "on"})
     assert started.status_code == 302
+    attempt.refresh_from_db()
     return attempt
 
 
@@ -104,3 +107,15 @@ def test_a_live_players_reveal_screen(client: Client, test_quiz: Quiz) -> None:
     html = client.get(f"/live/{session.join_code}/play/").content.decode()
     assert "Solution" in html
     assert_well_ordered(html)
+
+
+def test_a_tests_question_map_and_overview(client: Client, test_quiz: Quiz) -> None:
+    client.post(reverse("quiz:start", args=[test_quiz.slug]))
+    attempt = Attempt.objects.get()
+    play = client.get(attempt.get_absolute_url()).content.decode()
+    assert "Questions</h2>" in play
+    assert_well_ordered(play)
+    labels_resolve(play)
+    overview = client.get(reverse("quiz:overview", args=[attempt.pk])).content.decode()
+    assert_well_ordered(overview)
+    labels_resolve(overview)

@@ -286,3 +286,21 @@ def test_an_attempt_nobody_owns_makes_no_card(practice_quiz: Quiz) -> None:
     question = ordered_questions(practice_quiz)[0]
     answer(attempt, question, correct_choice(question))
     assert not ReviewCard.objects.exists()
+
+
+def test_a_tests_answers_make_cards_only_when_it_is_submitted_and_as_last_changed(
+    test_quiz: Quiz,
+) -> None:
+    session_key = new_session_key()
+    attempt = quiz_services.start_attempt(quiz=test_quiz, session_key=session_key, user=None)
+    first = ordered_questions(test_quiz)[0]
+    quiz_services.change_answer(attempt=attempt, question=first, choice=wrong_choice(first))
+    quiz_services.change_answer(attempt=attempt, question=first, choice=correct_choice(first))
+    assert not ReviewCard.objects.exists()  # the student may still change it
+
+    quiz_services.submit_attempt(attempt=attempt, confirmed=True)
+
+    (card,) = ReviewCard.objects.all()
+    assert card.question_id == first.pk
+    assert (card.reviews, card.last_rating) == (1, Rating.Easy.value)  # right, quickly
+    assert card.owner == session_owner_key(session_key)

@@ -72,6 +72,9 @@ def answer_all(
             {"question": question.pk, "choice": choice.pk},
         )
         assert response.status_code == 302
+    if not attempt.quiz.is_practice:  # a test ends at "Submit all", ticked
+        submitted = client.post(reverse("quiz:submit", args=[attempt.pk]), {"confirm": "on"})
+        assert submitted["Location"] == reverse("quiz:results", args=[attempt.pk])
 
 
 def practise(client: Client, quiz: Quiz, wrong: set[int] = frozenset()) -> Attempt:  # type: ignore[assignment]

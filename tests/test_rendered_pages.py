@@ -49,6 +49,8 @@ def student_pages(browser: Client) -> Iterator[str]:
         play = started["location"]
         yield play
         attempt = Attempt.objects.get(pk=play.rstrip("/").rsplit("/", 1)[1])
+        if not quiz.is_practice:
+            yield reverse("quiz:overview", args=[attempt.pk])
         answer_all(attempt)
         yield reverse("quiz:results", args=[attempt.pk])
     yield reverse("quiz:my_attempts")
@@ -106,7 +108,7 @@ def test_no_authoring_page_shows_template_syntax(seeded: None) -> None:
     quiz = Quiz.objects.first()
     assert quiz is not None
     attempt = services.start_attempt(quiz=quiz, session_key="k", user=None)
-    urls = [reverse("admin:index")]
+    urls = [reverse("admin:index"), reverse("quiz:preview", args=[quiz.questions.first().pk])]
     for name, obj in (
         ("lessons_lesson", quiz.lesson),
         ("quiz_quiz", quiz),

@@ -54,6 +54,11 @@ def post_answer(client: Client, attempt: Attempt, question: Question, choice: Ch
     )
 
 
+def submit_all(client: Client, attempt: Attempt) -> Any:
+    """A test's "Submit all" on its overview page, with the box ticked."""
+    return client.post(reverse("quiz:submit", args=[attempt.pk]), {"confirm": "on"})
+
+
 def play_url(attempt: Attempt) -> str:
     return reverse("quiz:play", args=[attempt.pk])
 
@@ -489,7 +494,7 @@ def test_test_mode_reveals_no_verdict_or_solution_until_the_end(
                 assert not choice.feedback or choice.feedback not in content
 
 
-def test_the_last_test_mode_answer_goes_to_the_results_with_the_full_review(
+def test_submitting_a_test_goes_to_the_results_with_the_full_review(
     client: Client, test_questions: list[Question]
 ) -> None:
     """When the instructor chose the full review (the default shows less: test_review.py)."""
@@ -497,8 +502,10 @@ def test_the_last_test_mode_answer_goes_to_the_results_with_the_full_review(
     attempt = start(client, TEST_SLUG)
     post_answer(client, attempt, test_questions[0], correct_choice(test_questions[0]))
     post_answer(client, attempt, test_questions[1], wrong_choice(test_questions[1]))
+    after_last = post_answer(client, attempt, test_questions[2], correct_choice(test_questions[2]))
+    assert after_last["Location"] == play_url(attempt)  # answered, not yet submitted
 
-    response = post_answer(client, attempt, test_questions[2], correct_choice(test_questions[2]))
+    response = submit_all(client, attempt)
 
     assert response.status_code == 302
     assert response["Location"] == reverse("quiz:results", args=[attempt.pk])
@@ -523,6 +530,7 @@ def test_a_finished_attempts_play_page_redirects_to_the_results(
     attempt = start(client, TEST_SLUG)
     for question in test_questions:
         post_answer(client, attempt, question, correct_choice(question))
+    submit_all(client, attempt)
 
     response = client.get(play_url(attempt))
 
@@ -691,6 +699,7 @@ def test_my_attempts_lists_this_browsers_attempts_with_scores(
     test = start(client, TEST_SLUG)
     for question in test_questions:
         post_answer(client, test, question, correct_choice(question))
+    submit_all(client, test)
     stranger = Client()
     start(stranger)
 
@@ -718,6 +727,7 @@ def test_try_again_on_the_results_page_starts_a_new_attempt(
     first = start(client, TEST_SLUG)
     for question in test_questions:
         post_answer(client, first, question, correct_choice(question))
+    submit_all(client, first)
     results = text_of(client.get(reverse("quiz:results", args=[first.pk])))
     assert "Try again" in results
     assert f'action="{reverse("quiz:start", args=[TEST_SLUG])}"' in results

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('lessons', '0002_section_lab'),
-        ('quiz', '0006_quiz_draws_questions_attemptquestion'),
+        ('quiz', '0008_quiz_draws_questions_attemptquestion'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

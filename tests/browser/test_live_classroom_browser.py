@@ -17,11 +17,11 @@ PERFORMANCE_ANSWERS = [
 ]
 
 
-def staff_context(new_context: Any, live_site: str) -> Any:
+def staff_context(new_context: Any, live_site: str, **options: Any) -> Any:
     user = instructor("teacher", password=secrets.token_urlsafe(16))
     client = Client()
     client.force_login(user)
-    context = new_context()
+    context = new_context(**options)
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_site}]
     )

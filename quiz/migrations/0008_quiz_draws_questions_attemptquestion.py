@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quiz', '0005_review_options_and_attempt_limits'),
+        ('quiz', '0007_question_flags'),
     ]
 
     operations = [
