@@ -19,6 +19,13 @@ from quiz.models import Attempt, AttemptQuestion, Choice, Question, QuestionFlag
 logger = logging.getLogger(__name__)
 
 POINTS_PER_CORRECT_ANSWER = 1
+
+
+def score_for(choice: Choice) -> int:
+    """What an answer scores: the one grading rule, for practice and test answers alike."""
+    return POINTS_PER_CORRECT_ANSWER if choice.is_correct else 0
+
+
 # A student may come back to an attempt weeks later (sessions last 120 days), and the
 # clock runs from when the question was first shown. Past a day the figure says only
 # "left and came back"; past 24.8 days it would not fit PostgreSQL's integer column.
@@ -297,7 +304,7 @@ def submit_answer(*, attempt: Attempt, question: Question, choice: Choice) -> Re
                 question=question,
                 choice=choice,
                 is_correct=choice.is_correct,
-                score=POINTS_PER_CORRECT_ANSWER if choice.is_correct else 0,
+                score=score_for(choice),
                 time_taken_ms=_time_taken_ms(shown_at, now),
                 hint_used=locked.hint_shown and locked.current_question_id == question.pk,
             )
@@ -452,13 +459,13 @@ def change_answer(*, attempt: Attempt, question: Question, choice: Choice) -> Re
                 question=question,
                 choice=choice,
                 is_correct=choice.is_correct,
-                score=POINTS_PER_CORRECT_ANSWER if choice.is_correct else 0,
+                score=score_for(choice),
                 time_taken_ms=visit_ms,
             )
         else:
             response.choice = choice
             response.is_correct = choice.is_correct
-            response.score = POINTS_PER_CORRECT_ANSWER if choice.is_correct else 0
+            response.score = score_for(choice)
             response.time_taken_ms = min(
                 response.time_taken_ms + visit_ms, int(MAX_TIME_TAKEN.total_seconds() * 1000)
             )

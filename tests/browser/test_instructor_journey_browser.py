@@ -12,45 +12,17 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from django.test import Client
 from playwright.sync_api import expect
 
 from lessons.models import Lesson
 from live.models import LiveAnswer, LiveSession
 from quiz.models import Quiz
+from tests.browser.test_reports_browser import choose, join, signed_in_context
 from tests.factories import instructor
 
 BANK = Path(__file__).resolve().parent.parent / "fixtures" / "moodle-async-bank.xml"
 WRONG_PICK = "Nothing: main() is never awaited"
 ITS_FEEDBACK = "asyncio.run() awaits it for you."
-
-
-def signed_in_page(new_context: Any, live_site: str) -> Any:
-    # A session cookie rather than the sign-in form, which is rate limited per address
-    # and already driven by tests/browser/test_question_import_browser.py.
-    client = Client()
-    client.force_login(instructor("teacher"))
-    context = new_context()
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_site}]
-    )
-    return context.new_page()
-
-
-def join(new_context: Any, code: str, nickname: str) -> Any:
-    page = new_context(viewport={"width": 390, "height": 844}).new_page()
-    page.goto("/join")
-    page.get_by_label("Join code").fill(code)
-    page.get_by_label("Nickname").fill(nickname)
-    page.get_by_role("button", name="Join").click()
-    expect(page.get_by_role("heading", name=f"You're in, {nickname}!")).to_be_visible()
-    expect(page.locator("#socket-status")).to_have_text("")
-    return page
-
-
-def choose(page: Any, text: str) -> None:
-    page.locator("#player-stage").get_by_role("button", name=text, exact=True).click()
-    expect(page.locator("#player-stage")).to_contain_text("Answer locked in")
 
 
 def test_an_instructor_imports_a_moodle_bank_runs_it_and_exports_what_the_class_got_wrong(
@@ -59,7 +31,9 @@ def test_an_instructor_imports_a_moodle_bank_runs_it_and_exports_what_the_class_
     bank = Quiz.objects.create(
         lesson=Lesson.objects.get(), slug="async-bank", title="Async Python bank", order=9
     )
-    host = signed_in_page(new_context, live_site)
+    # A session cookie rather than the sign-in form, which is rate limited per address
+    # and already driven by tests/browser/test_question_import_browser.py.
+    host = signed_in_context(new_context, live_site, instructor("teacher")).new_page()
 
     # 1. Import: upload, preview, confirm.
     host.goto(f"/admin/quiz/quiz/{bank.pk}/change/")
