@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import FormView
 from django_ratelimit.decorators import ratelimit
 
@@ -52,11 +52,23 @@ def _too_many(request: HttpRequest) -> bool:
     return False
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def start(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    """GET: what the mode is, with its Start button; POST: start it.
+
+    The lesson page links here rather than carrying the form itself: a form's CSRF
+    token sets a cookie, and a page that sets one is no longer shared between
+    cookie-less readers (make run-split's page cache, tests/test_split.py)."""
     lesson = get_object_or_404(Lesson.objects.published(), slug=slug)
     if kind not in ModeQuiz.Kind.values:
         raise Http404("No such learning mode.")
+    if request.method != "POST":
+        mode = ModeQuiz.Kind(kind)
+        return render(
+            request,
+            "learning/start.html",
+            {"lesson": lesson, "mode": mode, "size": services.PATTERN_TEST_SIZE},
+        )
     try:
         attempt = services.start_mode(
             lesson=lesson, kind=ModeQuiz.Kind(kind), learner=learner_of(request, create=True)

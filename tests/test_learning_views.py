@@ -344,10 +344,24 @@ def test_an_unknown_mode_is_not_found(client: Client, seeded: None) -> None:
     assert client.post("/lessons/asgi-vs-wsgi/learn/cram/").status_code == 404
 
 
-def test_a_mode_is_started_by_post_only(client: Client, seeded: None) -> None:
-    assert (
-        client.get(reverse("learning:start", args=["asgi-vs-wsgi", "pattern"])).status_code == 405
-    )
+def test_a_modes_page_says_what_it_is_and_starts_it_only_by_post(
+    client: Client, seeded: None
+) -> None:
+    url = reverse("learning:start", args=["asgi-vs-wsgi", "pattern"])
+    page = client.get(url)
+    assert "Start: Test this pattern" in text_of(page)
+    assert not Attempt.objects.exists()
+    assert client.put(url).status_code == 405
+    assert attempt_from(client.post(url)).quiz.draws_questions
+
+
+def test_the_lesson_page_sets_no_cookie_for_a_new_reader(client: Client, seeded: None) -> None:
+    """No form with a CSRF token for a reader without a cookie: the page stays shareable
+    (make run-split's page cache stores no response that sets a cookie)."""
+    page = client.get(LESSON)
+    assert page.status_code == 200
+    assert not page.cookies
+    assert "csrfmiddlewaretoken" not in page.content.decode()
 
 
 def test_someone_elses_drawn_run_is_not_found(client: Client, seeded: None) -> None:

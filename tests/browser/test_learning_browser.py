@@ -111,7 +111,8 @@ def test_test_this_pattern_runs_as_a_test_over_the_socket_and_gives_a_verdict(
     page: Any, artifacts_dir: Path
 ) -> None:
     page.goto(LESSON)
-    page.get_by_role("button", name="Test this pattern").click()
+    page.get_by_role("link", name="Test this pattern").click()
+    page.get_by_role("button", name="Start: Test this pattern").click()
     wait_for_socket(page)
     questions = drawn_questions(attempt_on(page))
     assert [q.difficulty for q in questions] == ["easy"] * 3 + ["medium"] * 3 + ["hard"] * 2
@@ -191,6 +192,9 @@ def test_a_keyboard_only_student_signs_in_and_tests_the_pattern(page: Any) -> No
 
     page.goto(LESSON)
     tab_to(page, "Test this pattern")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Test this pattern")).to_be_visible()
+    tab_to(page, "Start: Test this pattern")
     page.keyboard.press("Enter")
     wait_for_socket(page)
     first = drawn_questions(attempt_on(page))[0]
