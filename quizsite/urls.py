@@ -27,6 +27,7 @@ def admin_login(request: HttpRequest, extra_context: dict | None = None) -> Http
 urlpatterns = [
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language, the language switch
     path("", include("quiz.urls")),
     path("", include("live.urls")),
     path("", include("lab.urls")),
