@@ -36,7 +36,16 @@ from quiz.models import Attempt, Question, Quiz
 from quiz.sockets import scope_language
 from quiz.templatetags.quiz_time import duration
 from tests.conftest import socket_headers
-from tests.factories import correct_choice, instructor, ordered_questions, signed_in, wrong_choice
+from tests.factories import (
+    correct_choice,
+    finished_attempt,
+    instructor,
+    ordered_questions,
+    played_session,
+    signed_in,
+    wrong_choice,
+)
+from tests.test_lab_pages import browser_run
 from tests.test_rendered_pages import read, student_pages
 
 ROOT = Path(settings.BASE_DIR)
@@ -61,6 +70,7 @@ MAKEMESSAGES = [
 
 @dataclass(frozen=True)
 class Entry:
+    context: str
     msgid: str
     plural: str
     translations: tuple[str, ...]
@@ -68,7 +78,7 @@ class Entry:
 
 
 QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
-FIELD = re.compile(r"^(msgid|msgid_plural|msgstr(?:\[\d+\])?) ", re.MULTILINE)
+FIELD = re.compile(r"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) ", re.MULTILINE)
 
 
 ESCAPES = {"n": "\n", "t": "\t"}
@@ -92,6 +102,7 @@ def parse_po(text: str) -> list[Entry]:
         flags = [line for line in block.splitlines() if line.startswith("#,")]
         entries.append(
             Entry(
+                context=fields.get("msgctxt", ""),
                 msgid=fields["msgid"],
                 plural=fields.get("msgid_plural", ""),
                 translations=tuple(v for k, v in fields.items() if k.startswith("msgstr")),
@@ -144,6 +155,9 @@ def test_the_committed_mo_file_is_the_compiled_catalogue() -> None:
         if entry.plural:
             assert translations.ngettext(entry.msgid, entry.plural, 1) == entry.translations[0]
             assert translations.ngettext(entry.msgid, entry.plural, 5) == entry.translations[1]
+        elif entry.context:
+            found = translations.pgettext(entry.context, entry.msgid)
+            assert found == entry.translations[0], entry.msgid
         else:
             assert translations.gettext(entry.msgid) == entry.translations[0], entry.msgid
 
@@ -168,7 +182,7 @@ def test_makemessages_finds_nothing_new_and_nothing_gone(tmp_path: Path) -> None
         check=True,
     )
     fresh = parse_po((copy / CATALOGUE.relative_to(ROOT)).read_text(encoding="utf-8"))
-    assert {e.msgid for e in fresh} == {e.msgid for e in catalogue()}
+    assert {(e.context, e.msgid) for e in fresh} == {(e.context, e.msgid) for e in catalogue()}
     assert [e.msgid for e in fresh if not all(e.translations) or e.fuzzy] == []
 
 
@@ -370,6 +384,44 @@ def test_no_live_screen_in_french_shows_an_english_sentence_at_any_stage(
     assert "Choisissez une réponse" in question[3]
     assert "Dévoiler" in question[4]
     assert "Podium" in seen["finished"][2]
+
+
+@pytest.mark.django_db
+def test_no_report_or_lab_page_in_french_shows_an_english_sentence(test_quiz: Quiz) -> None:
+    phrases, authored = english_phrases(), authored_text()
+    host = instructor("host")
+    session = played_session(test_quiz, host, {"Ada": [True, False], "Bo": [False, True]})
+    finished_attempt(test_quiz, [True, False, True])
+    teacher = in_french(signed_in(host))
+    pages = {
+        url: read(teacher, url)
+        for url in (
+            reverse("reports:overview"),
+            reverse("reports:analysis", args=[test_quiz.slug]),
+            reverse("reports:analysis", args=[test_quiz.slug]) + "?source=live&sort=order",
+            reverse("reports:session", args=[session.pk]),
+        )
+    }
+    # The lab's page without JavaScript: the test server has no port to measure
+    # itself on, so the page says so (503) with the panel around it.
+    lab = reverse("lab:run") + "?requests=2&lesson=asgi-vs-wsgi"
+    pages[lab] = teacher.get(lab).content.decode()
+    result = reverse("lab:result")
+    pages[result] = teacher.get(
+        result, browser_run(3), headers={"HX-Request": "true"}
+    ).content.decode()
+    for url, page in pages.items():
+        assert english_on(page, phrases, authored) == [], url
+    assert "Ce que signifient les chiffres" in pages[reverse("reports:overview")]
+    assert "Facilité par question" in pages[reverse("reports:analysis", args=[test_quiz.slug])]
+    assert "Rapport de session" in pages[reverse("reports:session", args=[session.pk])]
+    assert "Mesurez-le" in pages[lab]
+    assert "Ce serveur ne peut pas s’envoyer de requêtes ici" in pages[lab]
+    assert "3 requêtes à chaque point d’accès" in pages[result]
+    assert (
+        "Les requêtes sync sont passées l’une après l’autre : 3 × 200 ms = 0,6 s (mesuré : 0,61 s)"
+        in html.unescape(pages[result])
+    )
 
 
 def test_durations_read_in_the_active_language() -> None:
