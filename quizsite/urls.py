@@ -2,9 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_ratelimit.decorators import ratelimit
 
-admin.site.site_header = "quizsite authoring"
+admin.site.site_header = gettext_lazy("quizsite authoring")
 admin.site.site_title = "quizsite"
 
 
@@ -17,7 +19,7 @@ def admin_login(request: HttpRequest, extra_context: dict | None = None) -> Http
     """The admin's own login, with password guessing slowed to a crawl."""
     if getattr(request, "limited", False):
         return HttpResponse(
-            "Too many sign-in attempts; wait a minute and try again.",
+            _("Too many sign-in attempts; wait a minute and try again."),
             status=429,
             content_type="text/plain",
         )

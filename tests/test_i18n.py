@@ -22,8 +22,9 @@ from typing import Any
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -422,6 +423,40 @@ def test_no_report_or_lab_page_in_french_shows_an_english_sentence(test_quiz: Qu
         "Les requêtes sync sont passées l’une après l’autre : 3 × 200 ms = 0,6 s (mesuré : 0,61 s)"
         in html.unescape(pages[result])
     )
+
+
+@pytest.mark.django_db
+def test_our_authoring_pages_in_french_show_no_english_sentence_of_ours(test_quiz: Quiz) -> None:
+    """The admin is Django's, translated by Django; what this site adds to it is ours."""
+    phrases, authored = english_phrases(), authored_text()
+    author = in_french(signed_in(User.objects.create_superuser("author", password=None)))
+    question = ordered_questions(test_quiz)[0]
+    pages = {
+        url: read(author, url)
+        for url in (
+            reverse("admin:index"),
+            reverse("admin:quiz_quiz_change", args=[test_quiz.pk]),
+            reverse("admin:quiz_question_change", args=[question.pk]),
+            reverse("admin:quiz_quiz_import", args=[test_quiz.pk]),
+            reverse("admin:quiz_quiz_export", args=[test_quiz.pk]),
+            reverse("quiz:preview", args=[question.pk]),
+        )
+    }
+    # The admin names models and fields after their code names ("Live sessions",
+    # "Common mistakes"), in English: the admin is Django's, not this catalogue's.
+    names = " ".join(
+        str(name).capitalize()
+        for model in apps.get_models()
+        for name in (
+            model._meta.verbose_name_plural,
+            *(field.verbose_name for field in model._meta.fields),
+        )
+    )
+    for url, page in pages.items():
+        assert english_on(page, phrases, f"{authored} {names}") == [], url
+    assert "Importer des questions" in pages[reverse("admin:quiz_quiz_change", args=[test_quiz.pk])]
+    assert "Aperçu côté élève" in pages[reverse("admin:quiz_question_change", args=[question.pk])]
+    assert "Prévisualiser l’import" in pages[reverse("admin:quiz_quiz_import", args=[test_quiz.pk])]
 
 
 def test_durations_read_in_the_active_language() -> None:

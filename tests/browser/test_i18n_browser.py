@@ -15,7 +15,7 @@ def test_a_student_switches_to_french_and_the_socket_answers_in_french(page: Any
     page.goto("/lessons/asgi-vs-wsgi/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
-    # Keyboard only: Tab reaches the footer's select; an arrow key picks the next
+    # Keyboard only: Tab reaches the header's select; an arrow key picks the next
     # language, and language.js sends the form (without JavaScript: Tab, then Enter on
     # "Change language").
     switch = page.get_by_label("Language")
