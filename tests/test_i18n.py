@@ -47,6 +47,7 @@ from tests.factories import (
     wrong_choice,
 )
 from tests.test_lab_pages import browser_run
+from tests.test_live_consumers import Seat, play_path, read_until, seat
 from tests.test_rendered_pages import read, student_pages
 
 ROOT = Path(settings.BASE_DIR)
@@ -561,6 +562,53 @@ async def test_the_attempt_socket_answers_in_the_language_of_the_page(
     assert "Question suivante" in feedback
     assert "Next question" not in feedback
     assert "Action inconnue." in refusal
+
+
+def live_socket(application: Any, path: str, session_key: str, language: str) -> Any:
+    headers = [
+        (name, value + f"; {settings.LANGUAGE_COOKIE_NAME}={language}".encode())
+        if name == b"cookie"
+        else (name, value)
+        for name, value in socket_headers(session_key)
+    ]
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("sync_thread_connection_closed")
+async def test_two_players_of_one_room_each_read_the_live_question_in_their_language(
+    application: Any, test_quiz: Quiz, teacher: User
+) -> None:
+    """The room's shared rendering is made once per version and language, not once."""
+
+    @database_sync_to_async
+    def open_room() -> tuple[LiveSession, Seat, Seat]:
+        room = live.create_session(quiz=test_quiz, host=teacher)
+        return room, seat(room, "Ada"), seat(room, "Bob")
+
+    @database_sync_to_async
+    def start(room: LiveSession) -> None:
+        live.advance(session=LiveSession.objects.get(pk=room.pk), actor=teacher)
+
+    room, ada, bob = await open_room()
+    french = live_socket(application, play_path(room), ada.cookie, "fr")
+    english = live_socket(application, play_path(room), bob.cookie, "en")
+    try:
+        assert (await french.connect(timeout=TIMEOUT))[0]
+        assert (await english.connect(timeout=TIMEOUT))[0]
+        assert "Bienvenue dans la partie, Ada !" in await read_until(french, "Ada")
+        assert "You're in, Bob!" in await read_until(english, "Bob")
+        await start(room)
+        ada_sees = await read_until(french, "live-answer-form")
+        bob_sees = await read_until(english, "live-answer-form")
+    finally:
+        await french.disconnect()
+        await english.disconnect()
+    assert "Choisissez une réponse" in ada_sees
+    assert "Question 1 sur" in ada_sees
+    assert "Choose one answer" not in ada_sees
+    assert "Choose one answer" in bob_sees
+    assert "Question 1 of" in bob_sees
 
 
 def sockets_language_cases() -> Iterator[tuple[list[tuple[bytes, bytes]], str]]:
