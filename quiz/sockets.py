@@ -73,17 +73,13 @@ class GuardedConsumer(ConnectionKeepingDispatch, AsyncJsonWebsocketConsumer):
         super().__init__(*args, **kwargs)
         self.recent_frames: deque[float] = deque()
         self.counted_as: tuple[str, str] | None = None
-        self.language = settings.LANGUAGE_CODE
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        self.language = scope_language(scope)
-        await super().__call__(scope, receive, send)
-
-    async def dispatch(self, message: dict[str, Any]) -> None:
-        # Every frame, group message and notice is rendered in the page's language;
-        # the ORM calls' threads inherit it (asgiref copies the context into them).
-        with translation.override(self.language):
-            await super().dispatch(message)
+        # The whole connection runs in the page's language: every message it handles is
+        # dispatched inside this call, and the ORM calls' threads inherit it (asgiref
+        # copies the context into them).
+        with translation.override(scope_language(scope)):
+            await super().__call__(scope, receive, send)
 
     async def websocket_connect(self, message: dict[str, Any]) -> None:
         browser, address = self.session_key() or "", clients.socket_address(self.scope)

@@ -27,10 +27,11 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from live import presenters
 from live import services as live
+from live.batching import Acknowledged, score_and_render
 from live.models import LiveSession
 from quiz import services
 from quiz.models import Attempt, Question, Quiz
@@ -609,6 +610,30 @@ async def test_two_players_of_one_room_each_read_the_live_question_in_their_lang
     assert "Choose one answer" not in ada_sees
     assert "Choose one answer" in bob_sees
     assert "Question 1 of" in bob_sees
+
+
+@pytest.mark.django_db
+def test_one_batch_of_live_answers_acknowledges_each_in_its_players_language(
+    test_quiz: Quiz, teacher: User
+) -> None:
+    room = live.create_session(quiz=test_quiz, host=teacher)
+    ada, bob = seat(room, "Ada"), seat(room, "Bob")
+    live.advance(session=room, actor=teacher)
+    question = ordered_questions(test_quiz)[0]
+    choice = wrong_choice(question)
+    now = timezone.now()
+    acknowledged = score_and_render(
+        room.pk,
+        [
+            live.AnswerRequest(ada.pk, question.pk, choice.pk, now),
+            live.AnswerRequest(bob.pk, question.pk, choice.pk, now),
+        ],
+        ["fr", "en"],
+    )
+    french, english = (html.unescape(a.html) for a in acknowledged if isinstance(a, Acknowledged))
+    assert "Réponse verrouillée" in french
+    assert "Answer locked in" not in french
+    assert "Answer locked in" in english
 
 
 def sockets_language_cases() -> Iterator[tuple[list[tuple[bytes, bytes]], str]]:
