@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run run-scaled run-split test lint install install-dev lock migrate content superuser audit clean bench bench-smoke screenshots
+.PHONY: help run run-scaled run-split test lint install install-dev lock migrate content superuser audit clean bench bench-smoke screenshots messages
 WORKERS ?= 2
 PAGE_WORKERS ?= 2
 PAGE_CACHE ?= 1
@@ -23,6 +23,7 @@ help:
 	@echo "make bench    every benchmark (~30 min; PostgreSQL, Redis, wrk), see docs/performance.md"
 	@echo "make bench-smoke  the benchmarks' smoke test (~1 min)"
 	@echo "make screenshots  redraw the README's pictures in docs/ from a real run (Chromium)"
+	@echo "make messages  refresh locale/*/LC_MESSAGES/django.po from the code and compile the .mo files (gettext)"
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -58,6 +59,13 @@ UV_COMPILE = $(UV) pip compile --quiet --generate-hashes --python-version 3.11 -
 lock: | $(VENV)/.installed-dev
 	$(UV_COMPILE) requirements.in -o requirements.txt
 	$(UV_COMPILE) requirements-dev.in -o requirements-dev.txt
+
+# The same options as tests/test_i18n.py's check that the catalogue is up to date.
+MAKEMESSAGES := --no-obsolete --no-location --ignore=.venv --ignore=staticfiles --ignore=bench --ignore=tests
+
+messages: install
+	$(BIN)/python manage.py makemessages --all $(MAKEMESSAGES)
+	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

@@ -8,11 +8,21 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from lab.bounds import DEFAULT_REQUESTS, MAX_REQUESTS
 from lab.measure import Endpoint, MeasuredBy, Outcome, Run, Series, Timing
 
-REQUESTS_MESSAGE = f"Choose a whole number of requests from 1 to {MAX_REQUESTS}."
+# Lazy: the fields' messages are set once, at import; each error reads in its reader's
+# language.
+REQUESTS_MESSAGE = lazy(
+    lambda: (
+        gettext("Choose a whole number of requests from 1 to %(most)s.") % {"most": MAX_REQUESTS}
+    ),
+    str,
+)()
 # Ten minutes: far beyond any run, yet no float a client sends can be absurd.
 LONGEST_MS = 600_000.0
 FIELDS_PER_TIMING = 6
@@ -52,7 +62,7 @@ class TimingsField(forms.CharField):
     for each, separated by `;`, in milliseconds (queued and waited may be empty)."""
 
     default_error_messages: ClassVar[dict[str, Any]] = {
-        "invalid": "These timings are not what the lab's page sends.",
+        "invalid": _("These timings are not what the lab's page sends."),
     }
 
     def __init__(self, **kwargs: Any) -> None:
@@ -97,7 +107,7 @@ class BrowserRunForm(RunForm):
         requests = cleaned.get("requests")
         for name in ("sync", "async"):
             if name in cleaned and requests is not None and len(cleaned[name]) != requests:
-                self.add_error(name, f"Expected {requests} timings.")
+                self.add_error(name, gettext("Expected %(count)s timings.") % {"count": requests})
         return cleaned
 
     def run(self) -> Run:

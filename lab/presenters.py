@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from lab.bounds import ASYNC_PATH, DEFAULT_REQUESTS, MAX_REQUESTS, SYNC_PATH, WAIT_MS
 from lab.measure import Endpoint, MeasuredBy, Outcome, Run, Series, Timing
@@ -22,8 +25,8 @@ MOST_GRID_LINES = 10
 BROWSER_CONNECTIONS = 6
 
 ENDPOINT_TITLES = {
-    Endpoint.SYNC: "Sync: one synchronous worker",
-    Endpoint.ASYNC: "Async: the event loop",
+    Endpoint.SYNC: gettext_lazy("Sync: one synchronous worker"),
+    Endpoint.ASYNC: gettext_lazy("Async: the event loop"),
 }
 
 
@@ -50,12 +53,13 @@ class Chart:
     label: str  # what the chart says, for a screen reader (the table has the numbers)
 
 
+# The decimal mark follows the reader's language ("0,61 s" in French).
 def seconds(ms: float | None) -> str:
-    return "-" if ms is None else f"{ms / 1000:.2f} s"
+    return "-" if ms is None else _("%(seconds)s s") % {"seconds": number_format(ms / 1000, 2)}
 
 
 def exact_seconds(ms: float) -> str:
-    return f"{ms / 1000:g} s"
+    return _("%(seconds)s s") % {"seconds": number_format(f"{ms / 1000:g}")}
 
 
 def grid_step(scale_ms: float) -> int:
@@ -88,14 +92,19 @@ def chart(series: Series, scale_ms: float) -> Chart:
     step = grid_step(scale_ms)
     bars = [_bar(number, t, scale_ms) for number, t in enumerate(series.timings, start=1)]
     answered = len(series.answered)
-    label = (
-        f"{ENDPOINT_TITLES[series.endpoint]}: {answered} of {len(series.timings)} requests "
-        f"answered, all within {seconds(series.total_ms)}; "
-        f"at most {series.at_once} in flight at once."
-    )
+    label = _(
+        "%(title)s: %(answered)s of %(sent)s requests answered, all within %(total)s; "
+        "at most %(at_once)s in flight at once."
+    ) % {
+        "title": ENDPOINT_TITLES[series.endpoint],
+        "answered": answered,
+        "sent": len(series.timings),
+        "total": seconds(series.total_ms),
+        "at_once": series.at_once,
+    }
     return Chart(
         series=series,
-        title=ENDPOINT_TITLES[series.endpoint],
+        title=str(ENDPOINT_TITLES[series.endpoint]),
         bars=bars,
         height=max(len(bars), 1) * ROW_HEIGHT,
         grid=[round(ms / scale_ms * CHART_WIDTH, 2) for ms in range(step, int(scale_ms) + 1, step)],
@@ -107,22 +116,28 @@ def chart(series: Series, scale_ms: float) -> Chart:
 def _sync_words(series: Series) -> str:
     answered = len(series.answered)
     if answered == 1:
-        return f"the one sync request had nobody to wait behind: {seconds(series.total_ms)}"
+        return _("the one sync request had nobody to wait behind: %(total)s") % {
+            "total": seconds(series.total_ms)
+        }
     expected = answered * WAIT_MS
     if series.total_ms >= 0.9 * expected:
-        words = (
-            # A screen reader says "times" for the sign, and "x" for an x.
-            f"the sync requests ran one after another: {answered} × {WAIT_MS} ms = "  # noqa: RUF001
-            f"{exact_seconds(expected)} (measured: {seconds(series.total_ms)})"
-        )
+        # A screen reader says "times" for the sign, and "x" for an x.
+        words = _(
+            "the sync requests ran one after another: %(answered)s × %(wait)s ms = "  # noqa: RUF001
+            "%(expected)s (measured: %(total)s)"
+        ) % {
+            "answered": answered,
+            "wait": WAIT_MS,
+            "expected": exact_seconds(expected),
+            "total": seconds(series.total_ms),
+        }
     else:
-        words = f"the sync requests took {seconds(series.total_ms)} in all"
+        words = _("the sync requests took %(total)s in all") % {"total": seconds(series.total_ms)}
     first_turn = series.min_queued_ms
     if first_turn is not None and first_turn > WAIT_MS / 2:
-        words += (
-            f", after {seconds(first_turn)} behind other learners' requests, which the same "
-            "worker serves"
-        )
+        words += _(
+            ", after %(wait)s behind other learners' requests, which the same worker serves"
+        ) % {"wait": seconds(first_turn)}
     return words
 
 
@@ -130,44 +145,70 @@ def _async_words(run: Run) -> str:
     series = run.async_
     answered = len(series.answered)
     if answered == 1:
-        return f"the async one took {seconds(series.total_ms)}"
-    words = f"the async ones overlapped: {seconds(series.total_ms)}"
+        return _("the async one took %(total)s") % {"total": seconds(series.total_ms)}
+    words = _("the async ones overlapped: %(total)s") % {"total": seconds(series.total_ms)}
     if series.at_once < answered:
-        words += f", {series.at_once} at a time"
+        words += _(", %(at_once)s at a time") % {"at_once": series.at_once}
         if run.measured_by is MeasuredBy.BROWSER and run.protocol == "http/1.1":
-            words += (
-                f" (over HTTP/1.1 a browser opens at most {BROWSER_CONNECTIONS} connections to "
-                "one site; over HTTP/2 they would all go at once)"
-            )
+            words += _(
+                " (over HTTP/1.1 a browser opens at most %(connections)s connections to one "
+                "site; over HTTP/2 they would all go at once)"
+            ) % {"connections": BROWSER_CONNECTIONS}
     return words
 
 
-REFUSALS = {
-    Outcome.BUSY: "turned away because the lab was busy with other learners (try again in a "
-    "few seconds)",
-    Outcome.LIMITED: "turned away by the rate limit for your address (wait a minute)",
-    Outcome.FAILED: "not answered",
-}
+def _refusal(outcome: Outcome, endpoint: Endpoint, count: int) -> str:
+    values = {"count": count, "endpoint": endpoint.value}
+    if outcome is Outcome.BUSY:
+        return (
+            ngettext(
+                "%(count)s of the %(endpoint)s requests was turned away because the lab was busy "
+                "with other learners (try again in a few seconds).",
+                "%(count)s of the %(endpoint)s requests were turned away because the lab was busy "
+                "with other learners (try again in a few seconds).",
+                count,
+            )
+            % values
+        )
+    if outcome is Outcome.LIMITED:
+        return (
+            ngettext(
+                "%(count)s of the %(endpoint)s requests was turned away by the rate limit "
+                "for your address (wait a minute).",
+                "%(count)s of the %(endpoint)s requests were turned away by the rate limit "
+                "for your address (wait a minute).",
+                count,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "%(count)s of the %(endpoint)s requests was not answered.",
+            "%(count)s of the %(endpoint)s requests were not answered.",
+            count,
+        )
+        % values
+    )
 
 
 def _refusal_words(run: Run) -> list[str]:
-    sentences = []
-    for series in run.series:
-        for outcome, count in sorted(series.refused.items()):
-            sentences.append(
-                f"{count} of the {series.endpoint.value} requests "
-                f"{'was' if count == 1 else 'were'} {REFUSALS[outcome]}."
-            )
-    return sentences
+    return [
+        _refusal(outcome, series.endpoint, count)
+        for series in run.series
+        for outcome, count in sorted(series.refused.items())
+    ]
 
 
 def readback(run: Run) -> str:
     """The result in the lesson's words, from what was measured."""
     if not run.sync.answered or not run.async_.answered:
         return " ".join(
-            ["Nothing to compare: no answer came back from one endpoint.", *_refusal_words(run)]
+            [_("Nothing to compare: no answer came back from one endpoint."), *_refusal_words(run)]
         )
-    sentence = f"{_sync_words(run.sync)}; {_async_words(run)}."
+    sentence = _("%(sync)s; %(async)s.") % {
+        "sync": _sync_words(run.sync),
+        "async": _async_words(run),
+    }
     return " ".join([sentence[0].upper() + sentence[1:], *_refusal_words(run)])
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from lab.bounds import ASYNC_PATH, MAX_REQUESTS, SYNC_PATH
 from lab.endpoints import OWN_RUN_HEADER, own_run_token
@@ -34,17 +35,17 @@ TRUSTS_NOTHING = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
 class LabRefusal(Exception):
-    message = "The lab cannot run right now."
+    message = _("The lab cannot run right now.")
 
 
 class Busy(LabRefusal):
-    message = (
+    message = _(
         "The server is measuring runs for other learners right now; run it again in a few seconds."
     )
 
 
 class NoOwnAddress(LabRefusal):
-    message = (
+    message = _(
         "This server cannot send requests to itself here (it is not listening on a network "
         "port of its own); with JavaScript on, your browser measures instead."
     )

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django_ratelimit.core import is_ratelimited
@@ -59,10 +61,9 @@ async def run(request: HttpRequest) -> HttpResponse:
     )
     if limited:
         limited_runs.note(who(request))
-        error = (
-            f"This address started more runs than {settings.RATELIMIT_LAB_RUNS}; "
-            "wait a minute and run it again."
-        )
+        error = _(
+            "This address started more runs than %(rate)s; wait a minute and run it again."
+        ) % {"rate": settings.RATELIMIT_LAB_RUNS}
         response = await page(
             request, "lab/result.html", _page_context(form, error=error), status=429
         )
@@ -76,8 +77,9 @@ async def run(request: HttpRequest) -> HttpResponse:
             host=request.get_host(),
         )
     except services.LabRefusal as refusal:
-        refused_runs.note(refusal.message)
-        context = _page_context(form, error=refusal.message)
+        with translation.override(settings.LANGUAGE_CODE):  # logs stay in English
+            refused_runs.note(str(refusal.message))
+        context = _page_context(form, error=str(refusal.message))
         response = await page(request, "lab/result.html", context, status=503)
         response["Retry-After"] = "5"
         return response

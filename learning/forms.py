@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.contrib.auth.forms import UserCreationForm, UsernameField
 from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     _UserCreationForm = UserCreationForm[User]
@@ -17,7 +18,7 @@ else:  # generic in django-stubs only
 class SignUpForm(_UserCreationForm):
     email = forms.EmailField(
         required=False,
-        help_text="Optional: where a password reset link is sent if you forget it.",
+        help_text=_("Optional: where a password reset link is sent if you forget it."),
     )
 
     class Meta:

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.utils.translation import gettext
+
 from quiz.models import Difficulty
 
 ITEM_DIFFICULTY = {Difficulty.EASY: -1.0, Difficulty.MEDIUM: 0.0, Difficulty.HARD: 1.0}
@@ -33,6 +35,16 @@ class Level(StrEnum):
     NEEDS_WORK = "Needs work"
     GETTING_THERE = "Getting there"
     STRONG = "Strong"
+
+    @property
+    def label(self) -> str:
+        """The level in the reader's language (its value, in English, is what code compares)."""
+        return {
+            Level.NOT_ENOUGH: gettext("Not enough evidence yet"),
+            Level.NEEDS_WORK: gettext("Needs work"),
+            Level.GETTING_THERE: gettext("Getting there"),
+            Level.STRONG: gettext("Strong"),
+        }[self]
 
     @property
     def css(self) -> str:
@@ -57,7 +69,7 @@ class Tally:
 
     @property
     def label(self) -> str:
-        return Difficulty(self.difficulty).label
+        return str(Difficulty(self.difficulty).label)
 
     @property
     def total(self) -> int:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from learning import selectors
 from learning.models import ModeQuiz, ReviewCard
@@ -27,7 +28,7 @@ REVIEW_RUN_SIZE = 20
 
 class NothingToRun(quiz_services.QuizError):
     code = "nothing_to_run"
-    message = "There is nothing to run here yet."
+    message = _("There is nothing to run here yet.")
 
 
 # Review cards
@@ -177,9 +178,9 @@ def start_mode(*, lesson: Lesson, kind: ModeQuiz.Kind, learner: Learner) -> Atte
     if not questions:
         raise NothingToRun(
             {
-                ModeQuiz.Kind.PATTERN: "This lesson has no questions yet.",
-                ModeQuiz.Kind.REVIEW: "Nothing is due for review in this lesson.",
-                ModeQuiz.Kind.MISTAKES: "No mistakes to retry: your latest answers are right.",
+                ModeQuiz.Kind.PATTERN: _("This lesson has no questions yet."),
+                ModeQuiz.Kind.REVIEW: _("Nothing is due for review in this lesson."),
+                ModeQuiz.Kind.MISTAKES: _("No mistakes to retry: your latest answers are right."),
             }[kind]
         )
     return quiz_services.start_drawn_attempt(

@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import FormView
 from django_ratelimit.decorators import ratelimit
@@ -47,7 +48,7 @@ def login_rate(group: str, request: HttpRequest) -> str:
 
 def _too_many(request: HttpRequest) -> bool:
     if getattr(request, "limited", False):
-        messages.error(request, "Too many tries from here; wait a minute and try again.")
+        messages.error(request, _("Too many tries from here; wait a minute and try again."))
         return True
     return False
 
@@ -128,7 +129,10 @@ class SignUpView(_FormView):
         user = form.save()
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         services.adopt_visitor_data(session_key=visitor, user=user)
-        messages.success(self.request, f"Welcome, {user.username}: your progress is kept here.")
+        messages.success(
+            self.request,
+            _("Welcome, %(name)s: your progress is kept here.") % {"name": user.username},
+        )
         return super().form_valid(form)
 
 

@@ -8,6 +8,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lessons.highlight import highlight_code
 
@@ -19,9 +20,9 @@ class LessonQuerySet(models.QuerySet["Lesson"]):
 
 class Lesson(models.Model):
     class Impact(models.TextChoices):
-        LOW = "low", "Low impact"
-        MEDIUM = "medium", "Medium impact"
-        HIGH = "high", "High impact"
+        LOW = "low", _("Low impact")
+        MEDIUM = "medium", _("Medium impact")
+        HIGH = "high", _("High impact")
 
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=200)

@@ -7,6 +7,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from live import services
 from live.models import LiveAnswer, LiveSession, Player
@@ -38,24 +40,24 @@ class LiveQuizAdmin(QuizAdmin):
             actions.pop("start_live_session", None)
         return actions
 
-    @admin.display(description="Live classroom")
+    @admin.display(description=gettext_lazy("Live classroom"))
     def run_live(self, quiz: Quiz) -> str:
         if quiz._state.adding:
             return "Save the quiz first."
         url = f"{reverse('live:index')}?quiz={quiz.pk}"
-        return format_html('<a href="{}">Run it live…</a>', url)
+        return format_html('<a href="{}">{}</a>', url, _("Run it live…"))
 
-    @admin.action(description="Start a live session for the selected quiz")
+    @admin.action(description=gettext_lazy("Start a live session for the selected quiz"))
     def start_live_session(
         self, request: HttpRequest, queryset: QuerySet[Quiz]
     ) -> HttpResponseRedirect | None:
         if queryset.count() != 1:
-            self.message_user(request, "Select exactly one quiz to run live.", messages.WARNING)
+            self.message_user(request, _("Select exactly one quiz to run live."), messages.WARNING)
             return None
         try:
             session = services.create_session(quiz=queryset.get(), host=request.user)
         except services.LiveError as error:
-            self.message_user(request, error.message, messages.ERROR)
+            self.message_user(request, str(error.message), messages.ERROR)
             return None
         return HttpResponseRedirect(session.get_absolute_url())
 
@@ -81,13 +83,15 @@ class LiveSessionAdmin(admin.ModelAdmin):
     ]
     inlines = [PlayerInline]
 
-    @admin.display(description="Report")
+    @admin.display(description=gettext_lazy("Report"))
     def report(self, session: LiveSession) -> str:
         if session._state.adding:
             return "-"
         # By URL name: the reports app reads live's models, live never imports it.
         url = reverse("reports:session", kwargs={"pk": session.pk})
-        return format_html('<a href="{}">Session report (per player and per question)</a>', url)
+        return format_html(
+            '<a href="{}">{}</a>', url, _("Session report (per player and per question)")
+        )
 
 
 @admin.register(LiveAnswer)

@@ -14,6 +14,9 @@ import logging
 import weakref
 from dataclasses import dataclass, field
 
+from django.utils import translation
+from django.utils.translation import gettext_lazy
+
 from live import events, presenters, services
 from quiz.db import database_sync_to_async
 
@@ -28,19 +31,23 @@ class Acknowledged:
     html: str
 
 
-STORED_BUT_NOT_SHOWN = "Answer locked in. Your screen catches up at the reveal."
+STORED_BUT_NOT_SHOWN = gettext_lazy("Answer locked in. Your screen catches up at the reveal.")
 
 
 def score_and_render(
-    session_id: int, requests: list[services.AnswerRequest]
+    session_id: int, requests: list[services.AnswerRequest], languages: list[str]
 ) -> list[Acknowledged | services.LiveError]:
+    """Each answer's acknowledgement in its own player's language (one batch holds the
+    answers of a whole room, and its task runs in the language of whoever started it)."""
     results = services.submit_answers(session_id=session_id, requests=requests)
     rendered: list[Acknowledged | services.LiveError] = []
-    for result in results:
+    for result, language in zip(results, languages, strict=True):
         if isinstance(result, services.LiveError):
             rendered.append(result)
             continue
-        rendered.append(Acknowledged(result.answer.question_id, acknowledgement(result)))
+        with translation.override(language):
+            html = acknowledgement(result)
+        rendered.append(Acknowledged(result.answer.question_id, html))
     return rendered
 
 
@@ -61,13 +68,14 @@ def acknowledgement(outcome: services.AnswerOutcome) -> str:
         )
     except Exception:
         logger.exception("live answer stored but its screen failed player=%s", outcome.player.pk)
-        return presenters.render_player_notice(STORED_BUT_NOT_SHOWN)
+        return presenters.render_player_notice(str(STORED_BUT_NOT_SHOWN))
 
 
 @dataclass
 class AnswerBatcher:
     session_id: int
-    pending: list[tuple[services.AnswerRequest, asyncio.Future[Acknowledged]]] = field(
+    # Each answer with its future and the language its socket speaks.
+    pending: list[tuple[services.AnswerRequest, asyncio.Future[Acknowledged], str]] = field(
         default_factory=list
     )
     writer: asyncio.Task[None] | None = None
@@ -75,7 +83,7 @@ class AnswerBatcher:
     async def submit(self, request: services.AnswerRequest) -> Acknowledged:
         """The player's acknowledgement, once the answer is stored; a LiveError if refused."""
         future: asyncio.Future[Acknowledged] = asyncio.get_running_loop().create_future()
-        self.pending.append((request, future))
+        self.pending.append((request, future, translation.get_language()))
         if self.writer is None or self.writer.done():
             self.writer = asyncio.create_task(self.write_all())
         return await future
@@ -90,21 +98,25 @@ class AnswerBatcher:
             del per_loop[self.session_id]
 
     async def write(
-        self, batch: list[tuple[services.AnswerRequest, asyncio.Future[Acknowledged]]]
+        self, batch: list[tuple[services.AnswerRequest, asyncio.Future[Acknowledged], str]]
     ) -> None:
         # Not thread-sensitive: batches of different rooms may overlap on the pool.
         write = database_sync_to_async(score_and_render, thread_sensitive=False)
         try:
             results = await events.delivered_after(
-                write(self.session_id, [request for request, _ in batch])
+                write(
+                    self.session_id,
+                    [request for request, _, _ in batch],
+                    [language for _, _, language in batch],
+                )
             )
         except Exception as error:
             logger.exception("writing %d live answers failed", len(batch))
-            for _, future in batch:
+            for _, future, _ in batch:
                 if not future.done():
                     future.set_exception(error)
             return
-        for (_, future), result in zip(batch, results, strict=True):
+        for (_, future, _), result in zip(batch, results, strict=True):
             if future.done():
                 continue  # the socket closed while its answer was written
             if isinstance(result, services.LiveError):

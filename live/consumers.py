@@ -20,6 +20,8 @@ from urllib.parse import parse_qs
 from cachetools import TTLCache
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from live import batching, events, presenters, services
 from live.forms import HostActionForm, LiveAnswerForm
@@ -165,7 +167,10 @@ class LiveConsumer(GuardedConsumer):
             logger.exception("live redraw failed on %s", self.scope.get("path"))
             await self.send(
                 text_data=self.render_notice(
-                    "Live updates are delayed; nothing is lost. This screen catches up by itself."
+                    _(
+                        "Live updates are delayed; nothing is lost. "
+                        "This screen catches up by itself."
+                    )
                 )
             )
 
@@ -356,7 +361,7 @@ class LivePlayerConsumer(LiveConsumer):
             logger.warning("player %s sent host action %r", self.player.pk, action)
             raise services.NotAllowed()
         if action != "answer":
-            raise services.LiveError("Unknown action.")
+            raise services.LiveError(gettext_lazy("Unknown action."))
         answer = LiveAnswerForm(frame).validated()
         request = services.AnswerRequest(
             self.player.pk, answer["question"], answer["choice"], received_at
@@ -394,7 +399,7 @@ class LivePlayerConsumer(LiveConsumer):
         built = presenters.peek_snapshot(self.session.pk, version)
         if built is None:
             return None
-        snapshot, _ = built
+        snapshot = built[0]
         question = snapshot.question
         if snapshot.session.state == LiveSession.State.QUESTION and (
             question is not None and question.pk in self.answered_ids

@@ -8,6 +8,8 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from live import services
 from live.models import NICKNAME_MAX_LENGTH, LiveSession, is_join_code
@@ -69,14 +71,16 @@ def clean_nickname(nickname: object) -> str:
     text = "".join(char for index, char in enumerate(text) if _kept(text, index))
     cleaned = " ".join(text.split())
     if not cleaned:
-        raise ValidationError("Type a nickname.", code="blank")
+        raise ValidationError(_("Type a nickname."), code="blank")
     stacked = 0
     for char in cleaned:
         stacked = stacked + 1 if unicodedata.category(char) in {"Mn", "Me"} else 0
         if stacked > MAX_STACKED_MARKS:
-            raise ValidationError("That nickname has too many accents on one letter.")
+            raise ValidationError(_("That nickname has too many accents on one letter."))
     if len(cleaned) > NICKNAME_MAX_LENGTH:
-        raise ValidationError(f"Nicknames are at most {NICKNAME_MAX_LENGTH} characters.")
+        raise ValidationError(
+            _("Nicknames are at most %(limit)s characters.") % {"limit": NICKNAME_MAX_LENGTH}
+        )
     return cleaned
 
 
@@ -118,8 +122,8 @@ class HostActionForm(ActionForm):
         choices=services.HostAction.choices,
         coerce=services.HostAction,
         error_messages={
-            "invalid_choice": "Unknown host action.",
-            "required": "Unknown host action.",
+            "invalid_choice": gettext_lazy("Unknown host action."),
+            "required": gettext_lazy("Unknown host action."),
         },
     )
     player = id_of(services.PlayerNotFound, required=False)

@@ -8,6 +8,7 @@ from django.db import connections, models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from quiz.models import Choice, Question, Quiz
 
@@ -35,10 +36,10 @@ class LiveSessionQuerySet(models.QuerySet["LiveSession"]):
 
 class LiveSession(models.Model):
     class State(models.TextChoices):
-        LOBBY = "lobby", "Lobby"
-        QUESTION = "question", "Question"
-        REVEAL = "reveal", "Reveal"
-        FINISHED = "finished", "Finished"
+        LOBBY = "lobby", _("Lobby")
+        QUESTION = "question", _("Question")
+        REVEAL = "reveal", _("Reveal")
+        FINISHED = "finished", _("Finished")
 
     quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="live_sessions")
     host = models.ForeignKey(

@@ -17,6 +17,7 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from live import services
@@ -165,9 +166,10 @@ def _standings(session: LiveSession) -> list[Standing]:
 
 Built = tuple[Snapshot, SafeString]
 
-# (session id, version) -> the snapshot and its shared HTML: built once per process, and
-# readable from the event loop without touching the database.
-_snapshots: LRUCache[tuple[int, int], Built] = LRUCache(maxsize=64)
+# (session id, version, language) -> the snapshot and its shared HTML: built once per
+# process and language (the phones' sockets render in their page's language,
+# quiz/sockets.py), and readable from the event loop without touching the database.
+_snapshots: LRUCache[tuple[int, int, str], Built] = LRUCache(maxsize=64)
 _snapshots_lock = threading.Lock()
 
 
@@ -182,7 +184,7 @@ caches.register("live.snapshots", _clear_snapshots)
 def peek_snapshot(session_id: int, version: int) -> Built | None:
     """The snapshot of this version if this process has built it; never a query."""
     with _snapshots_lock:
-        return _snapshots.get((session_id, version))
+        return _snapshots.get((session_id, version, translation.get_language()))
 
 
 def snapshot_at(session_id: int, version: int) -> Built:
@@ -195,7 +197,7 @@ def snapshot_at(session_id: int, version: int) -> Built:
         render_to_string("live/partials/player_shared.html", {"snap": snapshot})
     )
     with _snapshots_lock:
-        _snapshots[session_id, version] = (snapshot, shared)
+        _snapshots[session_id, version, translation.get_language()] = (snapshot, shared)
     return snapshot, shared
 
 
@@ -312,8 +314,8 @@ def render_player(
     return render_to_string("live/partials/player_fragments.html", context, request=request)
 
 
-# (session id, version, choice id) -> the reply to an answer with that option.
-_acknowledgements: LRUCache[tuple[int, int, int], str] = LRUCache(maxsize=256)
+# (session id, version, choice id, language) -> the reply to an answer with that option.
+_acknowledgements: LRUCache[tuple[int, int, int, str], str] = LRUCache(maxsize=256)
 caches.register("live.acknowledgements", _acknowledgements.clear)
 
 
@@ -324,7 +326,7 @@ def render_acknowledgement(*, session_id: int, version: int, choice_id: int) -> 
     The same for everybody who chose that option, right or wrong: rendered once per
     version and option, in a room where hundreds answer within a second.
     """
-    key = (session_id, version, choice_id)
+    key = (session_id, version, choice_id, translation.get_language())
     with _snapshots_lock:
         found = _acknowledgements.get(key)
     if found is not None:

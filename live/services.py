@@ -20,6 +20,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from live import events, roles, scoring
 from live.models import LiveAnswer, LiveSession, Player, is_join_code
@@ -42,7 +43,7 @@ class LiveError(QuizError):
 
 class SessionNotFound(LiveError):
     code = "not_found"
-    message = "No open session has that join code. Check the code on the big screen."
+    message = _("No open session has that join code. Check the code on the big screen.")
 
 
 class NicknameInvalid(LiveError):
@@ -51,32 +52,32 @@ class NicknameInvalid(LiveError):
 
 class NotAllowed(LiveError):
     code = "forbidden"
-    message = "Only the session's host can do that."
+    message = _("Only the session's host can do that.")
 
 
 class WrongState(LiveError):
     code = "wrong_state"
-    message = "That cannot be done right now."
+    message = _("That cannot be done right now.")
 
 
 class Kicked(LiveError):
     code = "kicked"
-    message = "The host removed you from this session."
+    message = _("The host removed you from this session.")
 
 
 class RoomLocked(LiveError):
     code = "locked"
-    message = "The host has locked this room: nobody new can join. Ask your host."
+    message = _("The host has locked this room: nobody new can join. Ask your host.")
 
 
 class RoomFull(LiveError):
     code = "full"
-    message = "This room is full; ask your host."
+    message = _("This room is full; ask your host.")
 
 
 class PlayerNotFound(LiveError):
     code = "no_player"
-    message = "That player is not in this session."
+    message = _("That player is not in this session.")
 
 
 class AnswerRefused(LiveError):
@@ -84,7 +85,7 @@ class AnswerRefused(LiveError):
 
 
 class UnreadableAnswer(AnswerRefused):
-    message = "That answer could not be read."
+    message = _("That answer could not be read.")
 
 
 class HostAction(models.TextChoices):
@@ -209,11 +210,11 @@ def create_session(
     instant_verdicts: bool = False,
 ) -> LiveSession:
     if not can_host(host):
-        raise NotAllowed("Only instructors can start a live session.")
+        raise NotAllowed(_("Only instructors can start a live session."))
     assert isinstance(host, User)
     if not quiz.questions.exists():
-        raise WrongState("This quiz has no questions yet.")
-    for _ in range(JOIN_CODE_ATTEMPTS):
+        raise WrongState(_("This quiz has no questions yet."))
+    for _attempt in range(JOIN_CODE_ATTEMPTS):
         code = f"{secrets.randbelow(1_000_000):06d}"
         try:
             with transaction.atomic():
@@ -230,7 +231,7 @@ def create_session(
             continue  # the code is taken by another open session
         logger.info("live session %s opened for quiz %s", session.join_code, quiz.slug)
         return session
-    raise LiveError("Could not find a free join code; try again.")
+    raise LiveError(_("Could not find a free join code; try again."))
 
 
 def join(*, session: LiveSession, nickname: str, session_key: str, device_key: str = "") -> Player:
@@ -256,7 +257,7 @@ def join(*, session: LiveSession, nickname: str, session_key: str, device_key: s
     if any(p.kicked and device_key and p.device_key == device_key for p in clashes):
         raise Kicked()
     if session.state == State.FINISHED:
-        raise WrongState("This session has finished.")
+        raise WrongState(_("This session has finished."))
     if any(p.nickname.lower() == name.lower() for p in clashes):
         raise NicknameInvalid(f"“{name}” is taken in this session; pick another nickname.")
     try:
@@ -304,7 +305,7 @@ def advance(*, session: LiveSession, actor: Actor) -> LiveSession:
     _require_host(session, actor)
     session = _locked(session)
     if session.ended_at is not None or session.state not in (State.LOBBY, State.REVEAL):
-        raise WrongState("Reveal the answer before moving on.")
+        raise WrongState(_("Reveal the answer before moving on."))
     questions = questions_of(session)
     current = session.current_question
     upcoming = (
@@ -329,7 +330,7 @@ def reveal(*, session: LiveSession, actor: Actor = None) -> LiveSession:
     _require_host(session, actor)
     revealed, changed = _close_question(session, automatic=False)
     if not changed:
-        raise WrongState("There is no open question to reveal.")
+        raise WrongState(_("There is no open question to reveal."))
     return revealed
 
 
@@ -378,7 +379,7 @@ def set_locked(*, session: LiveSession, actor: Actor, locked: bool) -> LiveSessi
     _require_host(session, actor)
     session = _locked(session)
     if session.ended_at is not None:
-        raise WrongState("This session has ended.")
+        raise WrongState(_("This session has ended."))
     if session.locked == locked:
         return session
     logger.info("live session %s %s", session.join_code, "locked" if locked else "unlocked")
@@ -444,7 +445,7 @@ def submit_answers(
         # Only a second answer from another process for the same player gets here
         # (the rows are locked on PostgreSQL; SQLite writes one transaction at a time).
         if len(requests) == 1:
-            return [AnswerRefused("You already answered; your first answer counts.")]
+            return [AnswerRefused(_("You already answered; your first answer counts."))]
         return [submit_answers(session_id=session_id, requests=[r])[0] for r in requests]
 
 
@@ -531,23 +532,23 @@ def _score_one(
 ) -> tuple[LiveAnswer, int]:
     question_pk, choice_pk = request.question_id, request.choice_id
     if player is None:
-        raise NotAllowed("You are not a player of this session.")
+        raise NotAllowed(_("You are not a player of this session."))
     if player.kicked:
         raise Kicked()
     if session.state != State.QUESTION or session.current_question_id != question_pk:
-        raise AnswerRefused("This question is closed.")
+        raise AnswerRefused(_("This question is closed."))
     # A question on screen has both (advance() sets them with the state).
     assert session.question_deadline is not None
     assert session.question_opened_at is not None
     if request.received_at > session.question_deadline + ANSWER_GRACE:
-        raise AnswerRefused("Time is up for this question.")
+        raise AnswerRefused(_("Time is up for this question."))
     if request.received_at < session.question_opened_at:
-        raise AnswerRefused("This question is closed.")  # sent before it was shown
+        raise AnswerRefused(_("This question is closed."))  # sent before it was shown
     if player.pk in answered:
-        raise AnswerRefused("You already answered; your first answer counts.")
+        raise AnswerRefused(_("You already answered; your first answer counts."))
     choice = choices.get(choice_pk)
     if choice is None:
-        raise AnswerRefused("Pick one of this question's options.")
+        raise AnswerRefused(_("Pick one of this question's options."))
     elapsed = max((request.received_at - session.question_opened_at).total_seconds(), 0.0)
     scored = scoring.score_answer(
         correct=choice.is_correct,

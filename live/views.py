@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import get_usage
 
@@ -160,8 +161,8 @@ def _refuse_rate(request: HttpRequest, what: str) -> str:
         what,
     )
     if what == "room":
-        return "Too many players joined this room from your network just now; wait a minute."
-    return "Too many join attempts from this network; wait a minute and try again."
+        return _("Too many players joined this room from your network just now; wait a minute.")
+    return _("Too many join attempts from this network; wait a minute and try again.")
 
 
 def _join(request: HttpRequest, device_key: str) -> tuple[Player | None, str, int]:
@@ -173,10 +174,10 @@ def _join(request: HttpRequest, device_key: str) -> tuple[Player | None, str, in
     except services.SessionNotFound as refusal:
         _wrong_codes_limited(request, count=True)  # six digits: guessable, so counted
         logger.info("join refused: %s", refusal.code)
-        return None, refusal.message, 400
+        return None, str(refusal.message), 400
     except services.LiveError as refusal:
         logger.info("join refused: %s", refusal.code)
-        return None, refusal.message, 400
+        return None, str(refusal.message), 400
     session: LiveSession = joining["code"]
     room_key = f"{clients.address(request)}:{session.pk}"
     rate = settings.RATELIMIT_JOIN_ROOM
@@ -191,7 +192,7 @@ def _join(request: HttpRequest, device_key: str) -> tuple[Player | None, str, in
         )
     except services.LiveError as refusal:
         logger.info("join refused: %s session=%s", refusal.code, session.join_code)
-        return None, refusal.message, 400
+        return None, str(refusal.message), 400
     return player, "", 200
 
 

@@ -10,6 +10,7 @@ from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import URLPattern, path
+from django.utils.translation import gettext_lazy
 
 from quiz.interchange import admin_views as interchange
 from quiz.models import Attempt, Choice, Question, Quiz, Response, validate_options
@@ -154,7 +155,7 @@ class QuestionAdmin(admin.ModelAdmin):
         ),
     ]
 
-    @admin.display(description="Prompt")
+    @admin.display(description=gettext_lazy("Prompt"))
     def short_prompt(self, question: Question) -> str:
         return question.prompt if len(question.prompt) <= 80 else question.prompt[:79] + "…"
 
@@ -197,7 +198,7 @@ class QuizAdmin(LabelledDateTimeMixin, admin.ModelAdmin):
         queryset: QuerySet[Quiz] = super().get_queryset(request)
         return queryset.select_related("lesson").annotate(question_total=Count("questions"))
 
-    @admin.display(description="Questions", ordering="question_total")
+    @admin.display(description=gettext_lazy("Questions"), ordering="question_total")
     def question_count(self, quiz: Quiz) -> int:
         return int(getattr(quiz, "question_total", 0))  # annotated by get_queryset
 

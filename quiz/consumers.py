@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from quiz import presenters, services
 from quiz.db import database_sync_to_async
@@ -42,7 +43,7 @@ class AttemptConsumer(GuardedConsumer):
         if self.attempt_id is None or not await self.owns_attempt():
             await self.refuse(f"attempt {self.attempt_id} is not this browser's")
             return
-        await self.send(text_data=presenters.render_socket_status("Live feedback connected"))
+        await self.send(text_data=presenters.render_socket_status(_("Live feedback connected")))
 
     def render_notice(self, message: str) -> str:
         return presenters.render_notice(message)
@@ -82,7 +83,7 @@ class AttemptConsumer(GuardedConsumer):
             return presenters.render_hint(question, attempt=attempt)
         if action != "answer":
             logger.warning("unknown action attempt=%s action=%r", attempt.pk, action)
-            return presenters.render_notice("Unknown action.")
+            return presenters.render_notice(_("Unknown action."))
         answer = AnswerForm(frame, attempt=attempt).validated()
         try:
             response = services.submit_answer(
@@ -105,7 +106,7 @@ class AttemptConsumer(GuardedConsumer):
                 services.change_answer(
                     attempt=attempt, question=answer["question"], choice=answer["choice"]
                 )
-                status = "Answer saved."
+                status = _("Answer saved.")
             elif action == "go":
                 question = QuestionForm(frame, attempt=attempt).validated()["question"]
                 services.go_to_question(attempt=attempt, question=question)
@@ -114,7 +115,7 @@ class AttemptConsumer(GuardedConsumer):
                 services.set_flag(
                     attempt=attempt, question=cleaned["question"], flagged=cleaned["flagged"]
                 )
-                status = "Flagged for later." if cleaned["flagged"] else "Flag removed."
+                status = _("Flagged for later.") if cleaned["flagged"] else _("Flag removed.")
         except (*RESYNC_ERRORS, services.QuizClosed) as error:
             logger.warning("test action refused attempt=%s reason=%s", attempt.pk, error.code)
             return render(presenters.play_state(attempt), notice=error.message)

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from quiz import services
 from quiz.ids import parse_pk
@@ -21,7 +22,7 @@ Data = Any  # request.POST, request.GET or a socket frame's object
 class IdField(forms.Field):
     """A primary key as a client sends it, in a form field, a frame or a URL parameter."""
 
-    default_error_messages: ClassVar[dict[str, Any]] = {"invalid": "That is not an id."}
+    default_error_messages: ClassVar[dict[str, Any]] = {"invalid": _("That is not an id.")}
 
     def to_python(self, value: object) -> int | None:
         if value in self.empty_values:

@@ -14,15 +14,16 @@ from django.db.models import F, Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from lessons.highlight import highlight_code
 from lessons.models import Lesson, touch_lessons
 
 
 class Difficulty(models.TextChoices):
-    EASY = "easy", "Easy"
-    MEDIUM = "medium", "Medium"
-    HARD = "hard", "Hard"
+    EASY = "easy", _("Easy")
+    MEDIUM = "medium", _("Medium")
+    HARD = "hard", _("Hard")
 
 
 class QuizQuerySet(models.QuerySet["Quiz"]):
@@ -33,8 +34,8 @@ class QuizQuerySet(models.QuerySet["Quiz"]):
 
 class Quiz(models.Model):
     class Mode(models.TextChoices):
-        PRACTICE = "practice", "Practice: feedback after every answer, hints"
-        TEST = "test", "Test: no feedback until the end"
+        PRACTICE = "practice", _("Practice: feedback after every answer, hints")
+        TEST = "test", _("Test: no feedback until the end")
 
     class Review(models.TextChoices):
         """What a finished test-mode attempt shows (practice shows all as it goes)."""
@@ -121,7 +122,7 @@ class Quiz(models.Model):
 
     @property
     def mode_label(self) -> str:
-        return "Practice" if self.is_practice else "Test"
+        return str(_("Practice") if self.is_practice else _("Test"))
 
     def is_closed(self, now: datetime) -> bool:
         return self.closes_at is not None and now >= self.closes_at

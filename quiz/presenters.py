@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from quiz import services
 from quiz.models import Attempt, Choice, Question, Quiz, Response
@@ -200,17 +201,20 @@ def review_notice(quiz: Quiz, shows: Quiz.Review) -> str:
         return ""
     waiting = shows != quiz.review and quiz.closes_at is not None
     if waiting:
-        what = (
-            "Which answers were right"
-            if quiz.review == Quiz.Review.MARKS
-            else "Which answers were right, the correct answers and the solutions"
-        )
         when = date_format(timezone.localtime(quiz.closes_at), "DATETIME_FORMAT")
         zone = timezone.get_current_timezone_name()
-        return f"{what} will be shown after the quiz closes, on {when} ({zone})."
+        if quiz.review == Quiz.Review.MARKS:
+            return _(
+                "Which answers were right will be shown after the quiz closes, on %(when)s "
+                "(%(zone)s)."
+            ) % {"when": when, "zone": zone}
+        return _(
+            "Which answers were right, the correct answers and the solutions will be shown "
+            "after the quiz closes, on %(when)s (%(zone)s)."
+        ) % {"when": when, "zone": zone}
     if shows == Quiz.Review.SCORE:
-        return "Your instructor shows the score only: which answers were right stays hidden."
-    return (
+        return _("Your instructor shows the score only: which answers were right stays hidden.")
+    return _(
         "Your instructor shows which answers were right; "
         "the correct answers and the solutions stay hidden."
     )

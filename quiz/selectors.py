@@ -5,17 +5,21 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 
 from lessons.models import Lesson
 from quiz.models import Difficulty, Question, Quiz
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
 
 @dataclass(frozen=True)
 class DifficultyCount:
     key: str
-    label: str
+    label: StrOrPromise  # lazy: the stats are kept per process, read in any language
     count: int
 
 

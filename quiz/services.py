@@ -7,14 +7,19 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from quiz import caches, signals
 from quiz.models import Attempt, AttemptQuestion, Choice, Question, QuestionFlag, Quiz, Response
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -36,66 +41,69 @@ class QuizError(Exception):
     """A refusal with a message fit to show the student."""
 
     code = "invalid"
-    message = "That did not work."
+    # Lazy, and kept lazy: a refusal reads in the language of whoever is shown it (the
+    # request's, or the socket's, quiz/sockets.py), even when raised in another thread
+    # (live answers are graded in batches).
+    message: StrOrPromise = _("That did not work.")
 
-    def __init__(self, message: str | None = None) -> None:
+    def __init__(self, message: StrOrPromise | None = None) -> None:
         super().__init__(message or self.message)
         self.message = message or self.message
 
 
 class AttemptNotFound(QuizError):
     code = "not_found"
-    message = "This attempt does not exist or belongs to someone else."
+    message = _("This attempt does not exist or belongs to someone else.")
 
 
 class UnknownQuestion(QuizError):
     code = "unknown_question"
-    message = "That question is not part of this quiz."
+    message = _("That question is not part of this quiz.")
 
 
 class UnknownChoice(QuizError):
     code = "unknown_choice"
-    message = "Pick one of the question's options."
+    message = _("Pick one of the question's options.")
 
 
 class AlreadyAnswered(QuizError):
     code = "already_answered"
-    message = "You already answered this question; your first answer stays."
+    message = _("You already answered this question; your first answer stays.")
 
 
 class NotCurrentQuestion(QuizError):
     code = "not_current"
-    message = "Answer the questions in order: this one is not on screen yet."
+    message = _("Answer the questions in order: this one is not on screen yet.")
 
 
 class AttemptFinished(QuizError):
     code = "finished"
-    message = "This attempt is finished; start a new one to try again."
+    message = _("This attempt is finished; start a new one to try again.")
 
 
 class QuizClosed(QuizError):
     code = "closed"
-    message = "This quiz is closed: it takes no more attempts or answers."
+    message = _("This quiz is closed: it takes no more attempts or answers.")
 
 
 class AttemptLimitReached(QuizError):
     code = "attempt_limit"
-    message = "You have used every attempt this quiz allows."
+    message = _("You have used every attempt this quiz allows.")
 
 
 class NotATest(QuizError):
     code = "not_a_test"
-    message = "Only a test lets you move between questions and change answers."
+    message = _("Only a test lets you move between questions and change answers.")
 
 
 class SubmitNotConfirmed(QuizError):
     code = "not_confirmed"
-    message = "Tick the box to confirm that you are submitting all your answers."
+    message = _("Tick the box to confirm that you are submitting all your answers.")
 
 
 class HintUnavailable(QuizError):
     code = "no_hint"
-    message = "Hints are only offered in practice mode, before you answer."
+    message = _("Hints are only offered in practice mode, before you answer.")
 
 
 # The project keeps Django's own User (no AUTH_USER_MODEL of its own).
@@ -239,9 +247,9 @@ def start_drawn_attempt(
 ) -> Attempt:
     """An attempt of a `draws_questions` quiz running `questions` in this order."""
     if not quiz.draws_questions:
-        raise QuizError("This quiz runs its own questions.")
+        raise QuizError(_("This quiz runs its own questions."))
     if not questions:
-        raise QuizError("There are no questions to run here yet.")
+        raise QuizError(_("There are no questions to run here yet."))
     with transaction.atomic():
         attempt = Attempt.objects.create(
             quiz=quiz, session_key=session_key, user=_user_or_none(user)

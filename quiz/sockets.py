@@ -20,6 +20,10 @@ from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.http import HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from quiz import caches, clients
 from quiz.db import ConnectionKeepingDispatch
@@ -31,7 +35,7 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_MANY = 4429  # like HTTP's 429; htmx does not retry a 4xxx close
 RATE_WINDOW_SECONDS = 5.0
 RATE_MAX_FRAMES = 25
-UNREADABLE = "That message could not be read."
+UNREADABLE = gettext_lazy("That message could not be read.")
 
 
 class FrameError(Exception):
@@ -52,11 +56,30 @@ def _forget_open_sockets() -> None:
 caches.register("quiz.open_sockets", _forget_open_sockets)
 
 
+def scope_language(scope: dict[str, Any]) -> str:
+    """The page's language for its socket, by LocaleMiddleware's own rule: the
+    django_language cookie that set_language leaves, else Accept-Language, else
+    LANGUAGE_CODE. The handshake carries both, as the page's request did."""
+    request = HttpRequest()
+    request.COOKIES = dict(scope.get("cookies") or {})
+    for name, value in scope.get("headers") or ():
+        if name.lower() == b"accept-language":
+            request.META["HTTP_ACCEPT_LANGUAGE"] = value.decode("latin-1")
+    return translation.get_language_from_request(request)
+
+
 class GuardedConsumer(ConnectionKeepingDispatch, AsyncJsonWebsocketConsumer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.recent_frames: deque[float] = deque()
         self.counted_as: tuple[str, str] | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        # The whole connection runs in the page's language: every message it handles is
+        # dispatched inside this call, and the ORM calls' threads inherit it (asgiref
+        # copies the context into them).
+        with translation.override(scope_language(scope)):
+            await super().__call__(scope, receive, send)
 
     async def websocket_connect(self, message: dict[str, Any]) -> None:
         browser, address = self.session_key() or "", clients.socket_address(self.scope)
@@ -93,7 +116,7 @@ class GuardedConsumer(ConnectionKeepingDispatch, AsyncJsonWebsocketConsumer):
     @classmethod
     async def decode_json(cls, text_data: str) -> dict[str, Any]:
         if len(text_data) > settings.QUIZ_MAX_FRAME_BYTES:
-            raise FrameError("That message is too large.")
+            raise FrameError(_("That message is too large."))
         try:
             data = json.loads(text_data)
         except ValueError:
@@ -107,7 +130,7 @@ class GuardedConsumer(ConnectionKeepingDispatch, AsyncJsonWebsocketConsumer):
     ) -> None:
         if self.throttled():
             logger.warning("%s throttled %s", type(self).__name__, self.scope.get("path"))
-            await self.send(text_data=self.render_notice("Slow down: too many messages."))
+            await self.send(text_data=self.render_notice(_("Slow down: too many messages.")))
             return
         try:
             await self.read_frame(text_data, bytes_data, **kwargs)
@@ -116,12 +139,12 @@ class GuardedConsumer(ConnectionKeepingDispatch, AsyncJsonWebsocketConsumer):
             await self.send(text_data=self.render_notice(str(error)))
         except QuizError as error:
             logger.warning("refused on %s: %s", self.scope.get("path"), error.code)
-            await self.send(text_data=self.render_notice(error.message))
+            await self.send(text_data=self.render_notice(str(error.message)))
         except Exception:
             logger.exception("socket action failed on %s", self.scope.get("path"))
             await self.send(
                 text_data=self.render_notice(
-                    "Something went wrong on our side; your earlier answers are safe. Try again."
+                    _("Something went wrong on our side; your earlier answers are safe. Try again.")
                 )
             )
 
@@ -129,7 +152,7 @@ class GuardedConsumer(ConnectionKeepingDispatch, AsyncJsonWebsocketConsumer):
         self, text_data: str | None, bytes_data: bytes | None, **kwargs: Any
     ) -> None:
         if bytes_data is not None:
-            raise FrameError("Binary messages are not accepted; send the form.")
+            raise FrameError(_("Binary messages are not accepted; send the form."))
         if not text_data:
             raise FrameError(UNREADABLE)  # channels' JSON consumer would raise ValueError
         await super().receive(text_data=text_data, **kwargs)  # decode_json, receive_json

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from quiz import presenters, selectors, services
@@ -125,7 +126,7 @@ def _change_test_answer(request: HttpRequest, attempt: Attempt) -> HttpResponse:
         logger.warning("test answer refused attempt=%s reason=%s", attempt.pk, error.code)
         messages.error(request, error.message)
     else:
-        messages.success(request, "Answer saved.")
+        messages.success(request, _("Answer saved."))
     return redirect(attempt)
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from django.utils.translation import gettext as _
+
 from reports.selectors import QuestionStat
 
 LABEL_WIDTH = 12.0
@@ -80,7 +82,9 @@ def sized(bars: list[Bar]) -> list[Bar]:
 
 
 def percent(fraction: float | None) -> str:
-    return "n/a" if fraction is None else f"{round(fraction * 100)}%"
+    if fraction is None:
+        return _("n/a")
+    return _("%(value)s%%") % {"value": round(fraction * 100)}
 
 
 def facility_bars(questions: Iterable[QuestionStat]) -> Chart:
@@ -90,14 +94,16 @@ def facility_bars(questions: Iterable[QuestionStat]) -> Chart:
         Bar(
             label=f"Q{stat.number}",
             # Said in words too: colour alone tells nothing to some readers (WCAG 1.4.1).
-            value=f"{percent(stat.facility)}, weak DI" if stat.weak else percent(stat.facility),
+            value=_("%(facility)s, weak DI") % {"facility": percent(stat.facility)}
+            if stat.weak
+            else percent(stat.facility),
             tone="bar-weak" if stat.weak else "bar-plain",
             index=index,
             fraction=stat.facility,
         )
         for index, stat in enumerate(questions)
     ]
-    return Chart(title="Facility (share correct) per question", bars=sized(bars))
+    return Chart(title=_("Facility (share correct) per question"), bars=sized(bars))
 
 
 def option_bars(stat: QuestionStat) -> Chart:
@@ -105,12 +111,17 @@ def option_bars(stat: QuestionStat) -> Chart:
     bars = [
         Bar(
             label=option.letter,
-            value=f"{percent(option.share)} ({option.count})"
-            + (", correct" if option.is_correct else ""),
+            value=(
+                _("%(share)s (%(count)s), correct")
+                if option.is_correct
+                else _("%(share)s (%(count)s)")
+            )
+            % {"share": percent(option.share), "count": option.count},
             tone="bar-correct" if option.is_correct else "bar-wrong",
             index=index,
             fraction=option.share,
         )
         for index, option in enumerate(stat.options)
     ]
-    return Chart(title=f"Question {stat.number}: share of responses per option", bars=sized(bars))
+    title = _("Question %(number)s: share of responses per option") % {"number": stat.number}
+    return Chart(title=title, bars=sized(bars))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from reports.selectors import Sort, Source
 
 
 class AnalysisForm(forms.Form):
-    source = forms.ChoiceField(label="Answers from", choices=Source.choices, required=False)
-    sort = forms.ChoiceField(label="Order", choices=Sort.choices, required=False)
+    source = forms.ChoiceField(label=_("Answers from"), choices=Source.choices, required=False)
+    sort = forms.ChoiceField(label=_("Order"), choices=Sort.choices, required=False)
 
     def choice(self) -> tuple[Source, Sort]:
         """The chosen source and order; the defaults for anything missing or unknown

@@ -33,6 +33,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from live.models import LiveAnswer, LiveSession
 from quiz.models import Question, Quiz, Response
@@ -43,17 +44,17 @@ from reports.analysis import Moments
 class Source(models.TextChoices):
     """Whose answers an analysis reads: the GET parameter `source`."""
 
-    ALL = "all", "Combined"
-    SELF_PACED = "self", "Self-paced attempts"
-    LIVE = "live", "Live sessions"
+    ALL = "all", _("Combined")
+    SELF_PACED = "self", _("Self-paced attempts")
+    LIVE = "live", _("Live sessions")
 
 
 class Sort(models.TextChoices):
     """How the questions are ordered: the GET parameter `sort`."""
 
-    HARDEST = "hardest", "Hardest first (lowest facility)"
-    DISCRIMINATION = "discrimination", "Least discriminating first"
-    ORDER = "order", "Quiz order"
+    HARDEST = "hardest", _("Hardest first (lowest facility)")
+    DISCRIMINATION = "discrimination", _("Least discriminating first")
+    ORDER = "order", _("Quiz order")
 
 
 @dataclass(frozen=True)

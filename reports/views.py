@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from live import services as live_services
 from live.models import LiveSession
@@ -45,7 +46,7 @@ def _csv(rows: Iterable[Iterable[exports.Cell]], filename: str) -> StreamingHttp
 def _session(request: HttpRequest, pk: int) -> LiveSession:
     session = get_object_or_404(LiveSession.objects.select_related("quiz", "host"), pk=pk)
     if not live_services.is_host(session=session, actor=request.user):
-        raise PermissionDenied("Only the session's host can read its report.")
+        raise PermissionDenied(_("Only the session's host can read its report."))
     return session
 
 
@@ -87,7 +88,7 @@ def quiz_analysis_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 @reader_required
 def quiz_responses_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     quiz = get_object_or_404(Quiz, slug=slug)
-    source, _ = AnalysisForm(request.GET).choice()
+    source = AnalysisForm(request.GET).choice()[0]
     return _csv(
         exports.response_rows(quiz=quiz, source=source), f"{quiz.slug}-responses-{source}.csv"
     )

@@ -324,7 +324,7 @@ def test_a_server_that_cannot_reach_itself_says_so(client: Client) -> None:
 
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
-    assert services.NoOwnAddress.message in response.content.decode()
+    assert str(services.NoOwnAddress.message) in response.content.decode()
 
 
 def test_runs_past_the_rate_limit_get_429_and_a_log_line(

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from quiz.interchange.formats import FORMATS, Format
 from quiz.interchange.forms import ImportForm
@@ -78,7 +79,7 @@ def _render(
         "original": quiz,
         "quiz": quiz,
         "change_url": reverse("admin:quiz_quiz_change", args=[quiz.pk]),
-        "crumb": "Import questions",
+        "crumb": _("Import questions"),
         **extra,
     }
     return TemplateResponse(request, f"admin/quiz/quiz/{template}", context)
@@ -92,7 +93,7 @@ def _preview(
         request,
         plan.quiz,
         "import_preview.html",
-        title=f"Import questions into {plan.quiz}: preview",
+        title=_("Import questions into %(quiz)s: preview") % {"quiz": plan.quiz},
         plan=plan,
         created=plan.of(Action.CREATE),
         changed=plan.of(Action.CHANGE),
@@ -120,7 +121,7 @@ def import_upload(
         request,
         quiz,
         "import_form.html",
-        title=f"Import questions into {quiz}",
+        title=_("Import questions into %(quiz)s") % {"quiz": quiz},
         form=form,
         formats=FORMATS.values(),
     )
@@ -135,7 +136,7 @@ def import_confirm(
     if request.method != "POST" or not pending:
         return HttpResponseRedirect(upload_url)
     if request.POST.get("digest") != _digest(pending["text"]):
-        messages.warning(request, "That preview is out of date (another file was uploaded).")
+        messages.warning(request, _("That preview is out of date (another file was uploaded)."))
         return HttpResponseRedirect(upload_url)
     chosen = FORMATS[pending["format"]]
     try:
@@ -147,9 +148,17 @@ def import_confirm(
     del request.session[_session_key(quiz)]
     messages.success(
         request,
-        f"Imported {pending['name']}: {len(plan.of(Action.CREATE))} questions created, "
-        f"{len(plan.of(Action.CHANGE))} changed, {len(plan.of(Action.UNCHANGED))} unchanged, "
-        f"{len(plan.skipped)} skipped.",
+        _(
+            "Imported %(name)s: %(created)s questions created, %(changed)s changed, "
+            "%(unchanged)s unchanged, %(skipped)s skipped."
+        )
+        % {
+            "name": pending["name"],
+            "created": len(plan.of(Action.CREATE)),
+            "changed": len(plan.of(Action.CHANGE)),
+            "unchanged": len(plan.of(Action.UNCHANGED)),
+            "skipped": len(plan.skipped),
+        },
     )
     return HttpResponseRedirect(reverse("admin:quiz_quiz_change", args=[quiz.pk]))
 
@@ -165,8 +174,8 @@ def export_page(
         request,
         quiz,
         "export.html",
-        title=f"Export the questions of {quiz}",
-        crumb="Export questions",
+        title=_("Export the questions of %(quiz)s") % {"quiz": quiz},
+        crumb=_("Export questions"),
         formats=FORMATS.values(),
     )
 

@@ -1,8 +1,11 @@
-"""Durations as people read them: "0.8 s", "42 s", "5 min 12 s", "1 h 3 min"."""
+"""Durations as people read them: "0.8 s", "42 s", "5 min 12 s", "1 h 3 min" (in French
+"0,8 s": the decimal mark follows the active language, the units are translatable)."""
 
 from __future__ import annotations
 
 from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -11,12 +14,16 @@ register = template.Library()
 def duration(milliseconds: int | float | None) -> str:
     ms = max(0, int(milliseconds or 0))
     if ms < 10_000:
-        return f"{ms / 1000:.1f} s"
+        return _("%(seconds)s s") % {"seconds": number_format(ms / 1000, 1)}
     seconds = round(ms / 1000)
     if seconds < 60:
-        return f"{seconds} s"
+        return _("%(seconds)s s") % {"seconds": seconds}
     minutes, seconds = divmod(seconds, 60)
     if minutes < 60:
-        return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+        if seconds:
+            return _("%(minutes)s min %(seconds)s s") % {"minutes": minutes, "seconds": seconds}
+        return _("%(minutes)s min") % {"minutes": minutes}
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    if minutes:
+        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
+    return _("%(hours)s h") % {"hours": hours}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext as _
 
 from reports import charts
 from reports.selectors import QuestionStat
@@ -20,7 +21,7 @@ def percent(fraction: float | None) -> str:
 @register.filter
 def index(value: float | None) -> str:
     """A discrimination index, -1 to 1, to two places ("n/a" where it is undefined)."""
-    return "n/a" if value is None else f"{value:.2f}"
+    return _("n/a") if value is None else f"{value:.2f}"
 
 
 @register.simple_tag

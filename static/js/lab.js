@@ -111,6 +111,16 @@
     };
   }
 
+  // The panel's data-msg-* attributes hold these sentences in the page's language;
+  // {name} stands for a number filled in here.
+  function message(name, english, values) {
+    var text = panel.getAttribute("data-msg-" + name) || english;
+    Object.keys(values || {}).forEach(function (key) {
+      text = text.split("{" + key + "}").join(String(values[key]));
+    });
+    return text;
+  }
+
   async function draw(params) {
     var response = await fetch(panel.getAttribute("data-result-url") + "?" + params.toString(), {
       headers: { "HX-Request": "true" }, credentials: "same-origin"
@@ -118,7 +128,7 @@
     result.innerHTML = await response.text();
     var readback = result.querySelector(".lab-readback, .message");
     if (readback) say(readback.textContent, true);
-    else say("The server could not draw the result.");
+    else say(message("no-result", "The server could not draw the result."));
   }
 
   form.addEventListener("submit", async function (event) {
@@ -128,7 +138,7 @@
     if (running) return;
     var wait = Math.ceil((holdUntil - performance.now()) / 1000);
     if (wait > 0) {
-      say("The lab turned requests away: run it again in " + wait + " s.");
+      say(message("held", "The lab turned requests away: run it again in {wait} s.", { wait: wait }));
       return;
     }
     running = true;
@@ -137,9 +147,9 @@
     performance.clearResourceTimings();
     var run = Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
     try {
-      say("Sending " + requests + " at once to the sync endpoint…");
+      say(message("sending-sync", "Sending {requests} at once to the sync endpoint…", { requests: requests }));
       var sync = await burst(panel.getAttribute("data-sync-url"), requests, run);
-      say("Sending " + requests + " at once to the async endpoint…");
+      say(message("sending-async", "Sending {requests} at once to the async endpoint…", { requests: requests }));
       var overlapping = await burst(panel.getAttribute("data-async-url"), requests, run);
       var params = new URLSearchParams(new FormData(form));
       params.set("protocol", (sync.protocol || overlapping.protocol).toLowerCase().slice(0, 16));
@@ -147,8 +157,8 @@
       params.set("async", overlapping.timings);
       await draw(params);
     } catch (error) {
-      say("The run could not finish (" + error.message + "). Run it again; without " +
-          "JavaScript the server measures it instead.");
+      say(message("failed", "The run could not finish ({error}). Run it again; without " +
+          "JavaScript the server measures it instead.", { error: error.message }));
     } finally {
       running = false;
       button.removeAttribute("aria-disabled");

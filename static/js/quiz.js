@@ -88,6 +88,10 @@
 
   // The visible line shows the connection's state; screen readers hear only its
   // changes (lost, back, stopped), never "connected" on every page load.
+  // The messages are translated in base.html's data-msg-* attributes.
+  function message(name, english) {
+    return document.body.getAttribute("data-msg-" + name) || english;
+  }
   function setStatus(text, announce) {
     var status = document.getElementById("socket-status");
     if (status) status.textContent = text;
@@ -108,13 +112,13 @@
     }
     if (RETRIED.indexOf(code) !== -1) {
       lost = true;
-      setStatus("Connection lost: reconnecting… Your answers are saved.");
+      setStatus(message("lost", "Connection lost: reconnecting… Your answers are saved."));
       return;
     }
     // Closed for good (an idle timeout, a refusal): htmx would queue answers
     // forever, so the forms go back to being plain page loads.
     closedForGood = true;
-    setStatus("Live updates stopped for this page; your answers are still sent and saved.");
+    setStatus(message("stopped", "Live updates stopped for this page; your answers are still sent and saved."));
   });
 
   document.addEventListener("htmx:wsOpen", function () {
@@ -122,7 +126,7 @@
     if (lost) {
       lost = false;
       var announcer = document.getElementById("socket-announcer");
-      if (announcer) announcer.textContent = "Reconnected: live feedback is back.";
+      if (announcer) announcer.textContent = message("back", "Reconnected: live feedback is back.");
     }
   });
 
@@ -135,7 +139,7 @@
   }, true);
 
   document.addEventListener("htmx:wsError", function () {
-    setStatus("Connection problem: reconnecting…");
+    setStatus(message("problem", "Connection problem: reconnecting…"));
   });
 })();
 
