@@ -17,7 +17,8 @@ from playwright.sync_api import expect
 from lessons.models import Lesson
 from live.models import LiveAnswer, LiveSession
 from quiz.models import Quiz
-from tests.browser.test_reports_browser import choose, join, signed_in_context
+from tests.browser.test_live_classroom_browser import join, signed_in_context
+from tests.browser.test_reports_browser import choose
 from tests.factories import instructor
 
 BANK = Path(__file__).resolve().parent.parent / "fixtures" / "moodle-async-bank.xml"

@@ -19,6 +19,12 @@ PERFORMANCE_ANSWERS = [
 
 def staff_context(new_context: Any, live_site: str, **options: Any) -> Any:
     user = instructor("teacher", password=secrets.token_urlsafe(16))
+    return signed_in_context(new_context, live_site, user, **options)
+
+
+def signed_in_context(new_context: Any, live_site: str, user: Any, **options: Any) -> Any:
+    """A browser context signed in as `user` by cookie (the sign-in forms are rate limited
+    per address, and their own tests drive them)."""
     client = Client()
     client.force_login(user)
     context = new_context(**options)

@@ -9,12 +9,11 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import User
-from django.test import Client
 from playwright.sync_api import expect
 
 from live.models import LiveSession
 from quiz.models import Quiz
+from tests.browser.test_live_classroom_browser import join, signed_in_context
 from tests.factories import finished_attempt, instructor, ordered_questions, wrong_choice
 
 Q3_ANSWER = (
@@ -22,27 +21,6 @@ Q3_ANSWER = (
     "switching to ASGI, look for lower wait times and overlapping request handling in the "
     "Network panel."
 )
-
-
-def signed_in_context(new_context: Any, live_site: str, user: User, **options: Any) -> Any:
-    client = Client()
-    client.force_login(user)
-    context = new_context(**options)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_site}]
-    )
-    return context
-
-
-def join(new_context: Any, code: str, nickname: str) -> Any:
-    page = new_context(viewport={"width": 390, "height": 844}).new_page()
-    page.goto("/join")
-    page.get_by_label("Join code").fill(code)
-    page.get_by_label("Nickname").fill(nickname)
-    page.get_by_role("button", name="Join").click()
-    expect(page.get_by_role("heading", name=f"You're in, {nickname}!")).to_be_visible()
-    expect(page.locator("#socket-status")).to_have_text("")
-    return page
 
 
 def choose(page: Any, text: str) -> None:
